@@ -1,0 +1,293 @@
+/**
+ * The error catalogue. Every condition the SDK reports has its own class with a stable
+ * `code`. Codes are never reused or renumbered: a retired condition keeps its code reserved
+ * (see `RETIRED_CODES`). `docs/errors.md` documents every code; a test keeps the two in step.
+ *
+ * Messages say what to do. They never contain an API key, a header value or captured content:
+ * values are echoed only for settings that cannot hold secrets, and truncated.
+ */
+
+/** Base class of every error the SDK creates. */
+export abstract class SprintlensError extends Error {
+  /** Stable machine-readable code, e.g. `SL_CONFIG_INVALID_RATE`. */
+  abstract readonly code: string;
+}
+
+/** Details carried by configuration errors. */
+export interface ConfigErrorDetails {
+  /** The setting, as the user wrote it: an option name or an environment variable. */
+  readonly source: string;
+  /** The offending value, already made safe to print (`undefined` for secret settings). */
+  readonly shownValue?: string;
+  /** What would have been accepted. */
+  readonly expected: string;
+  /** The value used instead. */
+  readonly fallback: string;
+}
+
+/** Base class of configuration errors: the SDK keeps running with `fallback`. */
+export abstract class ConfigError extends SprintlensError {
+  readonly details: ConfigErrorDetails;
+  constructor(details: ConfigErrorDetails, what: string) {
+    const shown = details.shownValue === undefined ? '' : ` ${JSON.stringify(details.shownValue)}`;
+    super(
+      `${details.source}${shown} is not ${what}: expected ${details.expected}. ` +
+        `Using ${details.fallback}; fix the value to silence this warning.`,
+    );
+    this.details = details;
+  }
+}
+
+export class ConfigInvalidBooleanError extends ConfigError {
+  readonly code = 'SL_CONFIG_INVALID_BOOLEAN';
+  override readonly name = 'ConfigInvalidBooleanError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a boolean');
+  }
+}
+
+export class ConfigInvalidNumberError extends ConfigError {
+  readonly code = 'SL_CONFIG_INVALID_NUMBER';
+  override readonly name = 'ConfigInvalidNumberError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a valid number');
+  }
+}
+
+export class ConfigInvalidRateError extends ConfigError {
+  readonly code = 'SL_CONFIG_INVALID_RATE';
+  override readonly name = 'ConfigInvalidRateError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a rate');
+  }
+}
+
+export class ConfigInvalidEnumError extends ConfigError {
+  readonly code = 'SL_CONFIG_INVALID_ENUM';
+  override readonly name = 'ConfigInvalidEnumError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a known value');
+  }
+}
+
+export class ConfigInvalidUrlError extends ConfigError {
+  readonly code = 'SL_CONFIG_INVALID_URL';
+  override readonly name = 'ConfigInvalidUrlError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a valid http(s) URL');
+  }
+}
+
+export class ConfigInvalidHeadersError extends ConfigError {
+  readonly code = 'SL_CONFIG_INVALID_HEADERS';
+  override readonly name = 'ConfigInvalidHeadersError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a valid header list');
+  }
+}
+
+export class ConfigInvalidKeyValueListError extends ConfigError {
+  readonly code = 'SL_CONFIG_INVALID_KEY_VALUE_LIST';
+  override readonly name = 'ConfigInvalidKeyValueListError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a valid key=value list');
+  }
+}
+
+export class ConfigInvalidSeverityRatesError extends ConfigError {
+  readonly code = 'SL_CONFIG_INVALID_SEVERITY_RATES';
+  override readonly name = 'ConfigInvalidSeverityRatesError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a valid list of severity rates');
+  }
+}
+
+export class ConfigUnknownInstrumentationError extends ConfigError {
+  readonly code = 'SL_CONFIG_UNKNOWN_INSTRUMENTATION';
+  override readonly name = 'ConfigUnknownInstrumentationError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a known instrumentation name');
+  }
+}
+
+export class ConfigUnsupportedProtocolError extends ConfigError {
+  readonly code = 'SL_CONFIG_UNSUPPORTED_PROTOCOL';
+  override readonly name = 'ConfigUnsupportedProtocolError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a supported OTLP protocol');
+  }
+}
+
+export class ConfigInvalidOptionTypeError extends ConfigError {
+  readonly code = 'SL_CONFIG_INVALID_OPTION_TYPE';
+  override readonly name = 'ConfigInvalidOptionTypeError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'of the right type');
+  }
+}
+
+/** `SPRINTLENS_ENDPOINT` and a collector endpoint are both set; the backend wins. */
+export class ConfigEndpointConflictError extends SprintlensError {
+  readonly code = 'SL_CONFIG_ENDPOINT_CONFLICT';
+  override readonly name = 'ConfigEndpointConflictError';
+  constructor(ignored: string) {
+    super(
+      `SPRINTLENS_ENDPOINT is set, so traces, logs and metrics go to the Sprint Lens backend and ` +
+        `${ignored} is ignored. Unset one of them to silence this warning.`,
+    );
+  }
+}
+
+/** An API key is set but no backend endpoint: the key is never sent to a collector. */
+export class ConfigApiKeyWithoutEndpointError extends SprintlensError {
+  readonly code = 'SL_CONFIG_API_KEY_WITHOUT_ENDPOINT';
+  override readonly name = 'ConfigApiKeyWithoutEndpointError';
+  constructor() {
+    super(
+      'SPRINTLENS_API_KEY is set but SPRINTLENS_ENDPOINT is not: the key is only sent to a ' +
+        'Sprint Lens backend, never to an OTLP collector. Set SPRINTLENS_ENDPOINT, or pass ' +
+        'collector credentials with OTEL_EXPORTER_OTLP_HEADERS.',
+    );
+  }
+}
+
+/** Another OpenTelemetry SDK registered a global tracer provider before `start()`. */
+export class StartForeignProviderError extends SprintlensError {
+  readonly code = 'SL_START_FOREIGN_PROVIDER';
+  override readonly name = 'StartForeignProviderError';
+  constructor() {
+    super(
+      'A global OpenTelemetry tracer provider is already registered (another SDK started ' +
+        'first). sprintlens did not start its own providers. Add its parts to your SDK instead: ' +
+        'getInstrumentations(), createTraceExporter(), createLogExporter(); see ' +
+        'docs/getting-started.md#with-your-own-nodesdk.',
+    );
+  }
+}
+
+/** An unexpected failure inside `start()`; the SDK stays off, the app runs on. */
+export class StartFailedError extends SprintlensError {
+  readonly code = 'SL_START_FAILED';
+  override readonly name = 'StartFailedError';
+  constructor(cause: unknown) {
+    super(
+      `sprintlens could not start and is disabled for this process: ${describeCause(cause)}. ` +
+        'Run `npx sprintlens doctor` to check the setup.',
+      { cause },
+    );
+  }
+}
+
+/** The ES-module loader hook could not be registered: ES modules will not be instrumented. */
+export class EsmHookFailedError extends SprintlensError {
+  readonly code = 'SL_ESM_HOOK_FAILED';
+  override readonly name = 'EsmHookFailedError';
+  constructor(cause: unknown) {
+    super(
+      `The ES-module hook could not be registered (${describeCause(cause)}); libraries ` +
+        'imported as ES modules will not be instrumented. Check that import-in-the-middle is ' +
+        'installed once (npm ls import-in-the-middle).',
+      { cause },
+    );
+  }
+}
+
+/** Shutdown did not finish within its bound; whatever was not flushed is lost. */
+export class ShutdownTimeoutError extends SprintlensError {
+  readonly code = 'SL_SHUTDOWN_TIMEOUT';
+  override readonly name = 'ShutdownTimeoutError';
+  constructor(timeoutMillis: number) {
+    super(
+      `Shutdown did not finish within ${timeoutMillis} ms; telemetry not yet exported was ` +
+        'dropped. Check that the endpoint is reachable, or raise SPRINTLENS_SHUTDOWN_TIMEOUT_MS.',
+    );
+  }
+}
+
+/** Flushing or shutting down a provider failed. */
+export class ShutdownFailedError extends SprintlensError {
+  readonly code = 'SL_SHUTDOWN_FAILED';
+  override readonly name = 'ShutdownFailedError';
+  constructor(cause: unknown) {
+    super(`Shutdown failed: ${describeCause(cause)}. Some telemetry may not have been exported.`, {
+      cause,
+    });
+  }
+}
+
+/** An export to the endpoint failed (stock transport). */
+export class ExportFailedError extends SprintlensError {
+  readonly code = 'SL_EXPORT_FAILED';
+  override readonly name = 'ExportFailedError';
+  constructor(signal: string, cause: unknown) {
+    super(
+      `Exporting ${signal} failed: ${describeCause(cause)}. Check that the endpoint is reachable ` +
+        '(npx sprintlens doctor).',
+      { cause },
+    );
+  }
+}
+
+/** `sprintlens doctor`: the endpoint did not accept a minimal OTLP request. */
+export class DoctorEndpointUnreachableError extends SprintlensError {
+  readonly code = 'SL_DOCTOR_ENDPOINT_UNREACHABLE';
+  override readonly name = 'DoctorEndpointUnreachableError';
+  constructor(url: string, reason: string) {
+    super(
+      `The endpoint ${url} did not accept an OTLP request (${reason}). Check the URL, that ` +
+        'the collector or backend is running, and the network path.',
+    );
+  }
+}
+
+/** `sprintlens doctor`: the backend rejected the API key. */
+export class AuthRejectedError extends SprintlensError {
+  readonly code = 'SL_AUTH_REJECTED';
+  override readonly name = 'AuthRejectedError';
+  constructor(url: string, status: number) {
+    super(
+      `The backend at ${url} answered ${status}: the API key is missing, wrong or lacks ` +
+        'permission. Check SPRINTLENS_API_KEY.',
+    );
+  }
+}
+
+/** Every code in use. A test checks it against the classes above and `docs/errors.md`. */
+export const ERROR_CODES = [
+  'SL_CONFIG_INVALID_BOOLEAN',
+  'SL_CONFIG_INVALID_NUMBER',
+  'SL_CONFIG_INVALID_RATE',
+  'SL_CONFIG_INVALID_ENUM',
+  'SL_CONFIG_INVALID_URL',
+  'SL_CONFIG_INVALID_HEADERS',
+  'SL_CONFIG_INVALID_KEY_VALUE_LIST',
+  'SL_CONFIG_INVALID_SEVERITY_RATES',
+  'SL_CONFIG_UNKNOWN_INSTRUMENTATION',
+  'SL_CONFIG_UNSUPPORTED_PROTOCOL',
+  'SL_CONFIG_INVALID_OPTION_TYPE',
+  'SL_CONFIG_ENDPOINT_CONFLICT',
+  'SL_CONFIG_API_KEY_WITHOUT_ENDPOINT',
+  'SL_START_FOREIGN_PROVIDER',
+  'SL_START_FAILED',
+  'SL_ESM_HOOK_FAILED',
+  'SL_SHUTDOWN_TIMEOUT',
+  'SL_SHUTDOWN_FAILED',
+  'SL_EXPORT_FAILED',
+  'SL_DOCTOR_ENDPOINT_UNREACHABLE',
+  'SL_AUTH_REJECTED',
+] as const;
+
+/** Codes that were once used and must never be given to another condition. */
+export const RETIRED_CODES: readonly string[] = [];
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A cause rendered for a message: the error's class and code, never its payload. */
+function describeCause(cause: unknown): string {
+  if (cause instanceof SprintlensError) return cause.code;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' ? `${cause.name} ${code}` : cause.name;
+  }
+  return typeof cause;
+}

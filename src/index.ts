@@ -1,0 +1,29 @@
+/**
+ * sprintlens: OpenTelemetry-native instrumentation for Node.js services that call LLMs.
+ *
+ * Run an app with `node --require sprintlens/register app.js` (or `--import` for ES modules),
+ * or call {@link start}; with your own `NodeSDK`, use {@link getInstrumentations} and the
+ * exporter factories instead.
+ */
+export { start } from './start/start';
+export type { SprintlensHandle } from './start/start';
+export { getInstrumentations } from './get-instrumentations';
+export type { InstrumentationOptions } from './get-instrumentations';
+export { createLogExporter, createMetricExporter, createTraceExporter } from '../exporters/index';
+export type { ExporterOptions } from '../exporters/index';
+export { resolveConfig } from './config/resolve';
+export type { ConfigResolution } from './config/resolve';
+export type {
+  Compression,
+  DiagLevelName,
+  LogSamplingScope,
+  OtlpProtocol,
+  ResolvedConfig,
+  SampledSeverity,
+  SignalExportConfig,
+  SprintlensOptions,
+  TracesSamplerName,
+} from './config/options';
+export { ERROR_CODES, SprintlensError } from './errors';
+export type { ErrorCode } from './errors';
+export { VERSION } from './version';

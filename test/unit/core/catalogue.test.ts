@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as errors from '../../../src/errors';
+import { ERROR_CODES, RETIRED_CODES, SprintlensError } from '../../../src/errors';
+import { DEFAULTS } from '../../../src/config/resolve';
+import { INSTRUMENTATION_NAMES } from '../../../instrumentations/registry';
+import { VERSION } from '../../../src/version';
+import { REPO_ROOT } from '../../support/spawn-app';
+
+const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+
+/** Every concrete error class in the catalogue, with a code read off an instance's prototype. */
+function classCodes(): string[] {
+  const codes: string[] = [];
+  for (const value of Object.values(errors)) {
+    if (typeof value !== 'function' || !(value.prototype instanceof SprintlensError)) continue;
+    if (value === errors.ConfigError) continue;
+    // Build without running the constructor: codes are instance fields set by it, so make one.
+    const instance = Reflect.construct(value, [
+      { source: 's', expected: 'e', fallback: 'f' },
+      'x',
+    ]) as SprintlensError;
+    codes.push(instance.code);
+  }
+  return codes;
+}
+
+describe('error catalogue', () => {
+  it('every class has a distinct code, all listed in ERROR_CODES, none retired', () => {
+    const codes = classCodes();
+    expect(new Set(codes).size).toBe(codes.length);
+    expect([...codes].sort()).toEqual([...ERROR_CODES].sort());
+    for (const code of ERROR_CODES) {
+      expect(code).toMatch(/^SL_[A-Z]+(_[A-Z0-9]+)+$/);
+      expect(RETIRED_CODES).not.toContain(code);
+    }
+  });
+
+  it('docs/errors.md documents every code', () => {
+    const doc = read('docs/errors.md');
+    for (const code of ERROR_CODES) expect(doc).toContain(`\`${code}\``);
+  });
+});
+
+describe('documentation stays in step with the code', () => {
+  it('docs/configuration.md lists every variable the resolver reads', () => {
+    const doc = read('docs/configuration.md');
+    const source = read('src/config/resolve.ts');
+    const names = new Set(source.match(/(OTEL|SPRINTLENS)_[A-Z_]+/g));
+    names.delete('OTEL_EXPORTER_OTLP_'); // the per-signal template
+    for (const name of names) expect(doc, name).toContain(name);
+  });
+
+  it('docs/configuration.md states the defaults the resolver uses', () => {
+    const doc = read('docs/configuration.md');
+    expect(doc).toContain(DEFAULTS.collectorEndpoint);
+    expect(doc).toContain(`| \`${DEFAULTS.policyRefreshSeconds}\` |`);
+    expect(doc).toContain(`| \`${DEFAULTS.patternReportSeconds}\` |`);
+    expect(doc).toContain(`| \`${DEFAULTS.shutdownTimeoutMillis}\` |`);
+    expect(doc).toContain(`| \`${DEFAULTS.exportTimeoutMillis}\` |`);
+    expect(doc).toContain(INSTRUMENTATION_NAMES.join(', '));
+  });
+
+  it('VERSION matches package.json', () => {
+    expect(VERSION).toBe((JSON.parse(read('package.json')) as { version: string }).version);
+  });
+});
