@@ -28,6 +28,7 @@ export { track, TRACK_INPUT_ATTRIBUTE, TRACK_OUTPUT_ATTRIBUTE } from './track';
 export type { TrackOptions } from './track';
 export { logPattern } from './sampling/log-pattern';
 export type { LogPattern } from './sampling/log-pattern';
+export { registerMetrics } from './metrics/register-metrics';
 export { ERROR_CODES, SprintlensError } from './errors';
 export type { ErrorCode } from './errors';
 export { VERSION } from './version';
