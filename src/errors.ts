@@ -252,6 +252,19 @@ export class AuthRejectedError extends SprintlensError {
   }
 }
 
+/** The metrics server could not listen (`SPRINTLENS_METRICS_PORT`). */
+export class MetricsServerFailedError extends SprintlensError {
+  readonly code = 'SL_METRICS_SERVER_FAILED';
+  override readonly name = 'MetricsServerFailedError';
+  constructor(host: string, port: number, cause: unknown) {
+    super(
+      `The metrics server could not listen on ${host}:${port} (${describeCause(cause)}); ` +
+        '/metrics and /healthz are not served. Choose a free SPRINTLENS_METRICS_PORT.',
+      { cause },
+    );
+  }
+}
+
 /** Every code in use. A test checks it against the classes above and `docs/errors.md`. */
 export const ERROR_CODES = [
   'SL_CONFIG_INVALID_BOOLEAN',
@@ -275,6 +288,7 @@ export const ERROR_CODES = [
   'SL_EXPORT_FAILED',
   'SL_DOCTOR_ENDPOINT_UNREACHABLE',
   'SL_AUTH_REJECTED',
+  'SL_METRICS_SERVER_FAILED',
 ] as const;
 
 /** Codes that were once used and must never be given to another condition. */

@@ -11,6 +11,8 @@ import {
   StartForeignProviderError,
 } from '../errors';
 import { createInstrumentations } from '../get-instrumentations';
+import { startMetricsServer } from '../metrics/server';
+import type { MetricsServer } from '../metrics/server';
 import { foreignTracerProviderRegistered, registerGlobals, unregisterGlobals } from './globals';
 import type { Providers } from './globals';
 import { buildProviders } from './providers';
@@ -95,12 +97,18 @@ function startOnce(options: SprintlensOptions, onStopped: () => void): Sprintlen
     loggerProvider: providers.loggerProvider,
   });
 
+  const metricsServer: Promise<MetricsServer | undefined> =
+    config.metricsPort === undefined
+      ? Promise.resolve(undefined)
+      : startMetricsServer({ port: config.metricsPort, host: config.metricsHost });
+
   const timeoutMillis = config.shutdownTimeoutMillis;
   let stopping: Promise<ShutdownOutcome> | undefined;
   const shutdown = (): Promise<ShutdownOutcome> => {
     stopping ??= (async () => {
       uninstallHooks();
       const outcome = await bounded(shutdownProviders(providers), timeoutMillis);
+      await (await metricsServer)?.close();
       disableInstrumentations();
       unregisterGlobals();
       onStopped();
