@@ -16,8 +16,8 @@
  * 8. then authentication and normal handling, where `partialSuccess` may shape the answer
  *    and `resetMidResponse` may cut it off after part of the body.
  */
-import { createRandom, randomInt } from './prng';
-import type { Random } from './prng';
+import { createRandom, randomInt } from '../prng';
+import type { Random } from '../prng';
 import type { RouteName } from './types';
 
 /** Restricts a fault to some routes; omitted means the script's `routes`, or all. */

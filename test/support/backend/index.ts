@@ -58,4 +58,4 @@ export type { PatternReport, PatternStat } from './patterns';
 export type { PartialSuccess } from './otlp-decode';
 export { DEFAULT_POLICY, RawPolicy } from './policy';
 export type { PolicyInput } from './policy';
-export { createRandom } from './prng';
+export { createRandom } from '../prng';

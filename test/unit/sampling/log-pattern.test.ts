@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { LOG_PATTERN_PREFIX_LIMIT, logPattern } from '../../../src/sampling/log-pattern';
 import { fnv1a64Hex } from '../../../src/sampling/hash';
+import { createRandom } from '../../support/prng';
 
 /** Reference FNV-1a 64 over UTF-16 code units, written the slow obvious way with BigInt. */
 function referenceFnv1a64(s: string): string {
@@ -13,18 +14,6 @@ function referenceFnv1a64(s: string): string {
 }
 
 const template = (m: string): string => logPattern(m).template;
-
-/** Small deterministic PRNG (mulberry32) so the fuzz cases are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('fnv1a64Hex', () => {
   it('matches the published FNV-1a 64 vectors for ASCII input', () => {
@@ -270,7 +259,7 @@ describe('logPattern never throws', () => {
   it('survives random input drawn from tricky characters', () => {
     const alphabet = [' ', '\t', '=', '"', "'", '(', ')', '.', ',', ':', '/', '@', '-', '_', '0'];
     alphabet.push('9', 'a', 'f', 'z', 'Z', 'é', '\ud800', '\udc00', '\u0000', 'user', 'ms', 'com');
-    const rand = prng(1234);
+    const rand = createRandom(1234);
     for (let round = 0; round < 500; round++) {
       let s = '';
       const len = Math.floor(rand() * 300);
