@@ -49,6 +49,9 @@ out_esm="$("$node" --import sprintlens/register app.mjs)"
 echo "$out_cjs"; echo "$out_esm"
 [[ "$out_cjs" == "cjs started=true recording=true" ]]
 [[ "$out_esm" == esm\ version=*\ same=true\ recording=true\ n=true ]]
+copies="$(find node_modules -path '*/import-in-the-middle/package.json' | wc -l)"
+echo "import-in-the-middle copies installed: $copies"
+[[ "$copies" == 1 ]]
 version="$("$node" node_modules/.bin/sprintlens --version)"
 echo "cli --version: $version"
 
