@@ -1,4 +1,5 @@
-import { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { VERSION } from '../version';
 
 /**
  * The one prom-client registry that holds sprintlens's own metrics (exporter, sampler, LLM
@@ -8,3 +9,11 @@ import { Registry } from 'prom-client';
  * and never take a pattern id, a prompt or a user value as a label.
  */
 export const sdkRegistry = new Registry();
+
+/** `sprintlens_build_info`: always 1; the labels say which SDK and runtime a process runs. */
+new Gauge({
+  name: 'sprintlens_build_info',
+  help: 'Which sprintlens version and Node.js runtime this process runs; always 1.',
+  labelNames: ['version', 'nodejs_version'],
+  registers: [sdkRegistry],
+}).set({ version: VERSION, nodejs_version: process.versions.node }, 1);

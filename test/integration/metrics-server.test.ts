@@ -1,15 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports';
 import { runApp } from '../support/spawn-app';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('SPRINTLENS_METRICS_PORT', () => {
   it('serves /metrics and /healthz on 127.0.0.1 while the app runs, and lets it exit', async () => {
