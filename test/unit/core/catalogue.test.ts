@@ -11,7 +11,9 @@ const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 
 /** The code of every error class, read off the source (constructors take different arguments). */
 function classCodes(): string[] {
-  return [...read('src/errors.ts').matchAll(/readonly code = '(SL_[A-Z0-9_]+)'/g)].map((m) => m[1]!);
+  return [...read('src/errors.ts').matchAll(/readonly code = '(SL_[A-Z0-9_]+)'/g)].map(
+    (m) => m[1]!,
+  );
 }
 
 describe('error catalogue', () => {
