@@ -1,0 +1,528 @@
+// CPU time the OpenAI instrumentations add per call, side by side in one run:
+//   baseline (no instrumentation), sprintlens (content off / on),
+//   @opentelemetry/instrumentation-openai, @traceloop/instrumentation-openai,
+//   @arizeai/openinference-instrumentation-openai (content off / on for each).
+// Every variant runs in its own process (they patch the same prototypes) against one local
+// OpenAI-format server living in this process, so the child's CPU time is the SDK plus the
+// instrumentation only. Same tracer setup for all: TracerProvider + BatchSpanProcessor into a
+// no-op exporter, AsyncLocalStorage context, a MeterProvider with a reader. openai 6 is used:
+// the newest major every alternative supports (OTel and Traceloop stop at <7).
+// Variants run interleaved, several rounds; the median per variant is reported.
+// Usage: npm run bench:setup && npx tsc -p tsconfig.build.json &&
+//        node_modules/.bin/node bench/llm-overhead.mjs [rounds]
+//        (`--micro-only`: just the in-process hot-path table, no network)
+/* global AbortController */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoDir = join(benchDir, '..');
+const OPENAI_DIR = join(repoDir, 'test/versions/openai-6');
+
+const PLAIN_CALLS = 2000;
+const STREAM_CALLS = 160;
+const STREAM_CHUNKS = 100;
+const MICRO_CHUNKS = 200;
+
+const VARIANTS = {
+  baseline: { label: 'openai SDK alone (baseline)' },
+  floor: { label: 'one bare span per call (floor: what any span costs here)' },
+  'sprintlens-off': { label: 'sprintlens, content off' },
+  'sprintlens-on': { label: 'sprintlens, content on' },
+  'otel-off': { label: '@opentelemetry/instrumentation-openai, content off' },
+  'otel-on': { label: '@opentelemetry/instrumentation-openai, content on' },
+  'traceloop-off': { label: '@traceloop/instrumentation-openai, content off' },
+  'traceloop-on': { label: '@traceloop/instrumentation-openai, content on' },
+  'arize-off': { label: '@arizeai/openinference-instrumentation-openai, content off' },
+  'arize-on': { label: '@arizeai/openinference-instrumentation-openai, content on' },
+};
+
+if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4]);
+else if (process.argv[2] === '--micro') await micro(process.argv[3]);
+else if (process.argv[2] === '--micro-only') console.log(await microSection());
+else await main(Number(process.argv[2] ?? 3));
+
+// ---------------------------------------------------------------- orchestrator
+
+async function main(rounds) {
+  if (!existsSync(join(benchDir, 'node_modules/@opentelemetry/instrumentation-openai'))) {
+    console.error('bench dependencies missing: run `npm run bench:setup` first');
+    process.exit(1);
+  }
+  if (!existsSync(join(OPENAI_DIR, 'node_modules/openai'))) {
+    console.error('openai 6 missing: run the test suite once (it installs test/versions)');
+    process.exit(1);
+  }
+  const server = await startServer();
+  const url = `http://127.0.0.1:${server.address().port}`;
+  // BENCH_VARIANTS=baseline,sprintlens-off limits the run (the baseline is always included).
+  const only = process.env.BENCH_VARIANTS?.split(',');
+  for (const name of Object.keys(VARIANTS)) {
+    if (only !== undefined && name !== 'baseline' && !only.includes(name)) delete VARIANTS[name];
+  }
+  const results = Object.fromEntries(Object.keys(VARIANTS).map((v) => [v, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of Object.keys(VARIANTS)) {
+      results[variant].push(await runChild(variant, url));
+      process.stderr.write('.');
+    }
+  }
+  process.stderr.write('\n');
+  server.close();
+
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  };
+  const summary = {};
+  for (const [variant, runs] of Object.entries(results)) {
+    summary[variant] = {
+      plain: median(runs.map((r) => r.plainMicros)),
+      stream: median(runs.map((r) => r.streamMicros)),
+      plainOver: median(runs.map((r) => r.plainMicros - r.basePlain)),
+      streamOver: median(runs.map((r) => r.streamMicros - r.baseStream)),
+      perChunk: median(
+        runs.map(
+          (r) =>
+            (r.streamMicros - r.baseStream - (r.stream1Micros - r.baseStream1)) /
+            (STREAM_CHUNKS - 1),
+        ),
+      ),
+      spans: runs[0].spans,
+    };
+  }
+  const rows = [];
+  for (const [variant, s] of Object.entries(summary)) {
+    rows.push({
+      variant,
+      s,
+      plainOver: s.plainOver,
+      streamOver: s.streamOver,
+      perChunk: s.perChunk,
+    });
+  }
+  const ours = (name) => rows.find((r) => r.variant === name);
+  const fmt = (n) => (Math.abs(n) < 10 ? n.toFixed(2) : n.toFixed(1));
+  const lines = [];
+  lines.push(
+    `| variant | CPU µs / plain call | added µs / plain call | CPU µs / streamed call (${STREAM_CHUNKS} chunks) | added µs / streamed call | added µs / chunk (marginal) | spans per run |`,
+  );
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    lines.push(
+      `| ${VARIANTS[r.variant].label} | ${fmt(r.s.plain)} | ${r.variant === 'baseline' ? '—' : fmt(r.plainOver)} | ${fmt(r.s.stream)} | ${r.variant === 'baseline' ? '—' : fmt(r.streamOver)} | ${r.variant === 'baseline' ? '—' : fmt(r.perChunk)} | ${r.s.spans} |`,
+    );
+  }
+  lines.push('');
+  lines.push('Added CPU per plain call, alternative ÷ sprintlens (same content setting):');
+  lines.push('');
+  lines.push('| alternative | content off | content on |');
+  lines.push('|---|---|---|');
+  for (const alt of ['otel', 'traceloop', 'arize']) {
+    const ratio = (setting) => {
+      const theirs = ours(`${alt}-${setting}`);
+      const mine = ours(`sprintlens-${setting}`);
+      return theirs === undefined || mine === undefined
+        ? 'not run'
+        : `${(theirs.plainOver / mine.plainOver).toFixed(1)}x`;
+    };
+    lines.push(`| ${alt} | ${ratio('off')} | ${ratio('on')} |`);
+  }
+  console.log(lines.join('\n'));
+  console.log('');
+  console.log(await microSection());
+}
+
+// ---------------------------------------------------------------- hot path, no network
+
+async function microSection() {
+  const run = (mode) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--micro', mode], {
+        cwd: benchDir,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', () => resolve(JSON.parse(out.trim())));
+    });
+  const modes = ['none', 'span', 'sprintlens-off', 'sprintlens-nometrics', 'sprintlens-on'];
+  const results = {};
+  for (const mode of modes) results[mode] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const mode of modes) results[mode].push(await run(mode));
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const row = (mode, label) => {
+    const call = median(results[mode].map((r) => r.call)) - median(results.none.map((r) => r.call));
+    const chunk =
+      median(results[mode].map((r) => r.chunk)) - median(results.none.map((r) => r.chunk));
+    return `| ${label} | ${call.toFixed(2)} | ${mode === 'span' ? '—' : chunk.toFixed(3)} |`;
+  };
+  return [
+    'Hot path without network (in-process fake `create` returning an `APIPromise`-like and a `Stream`-like of',
+    `${MICRO_CHUNKS} JSON-parsed chunks; CPU µs added over the same fake uninstrumented, median of 3 processes):`,
+    '',
+    '| variant | added µs / call | added µs / chunk |',
+    '|---|---|---|',
+    row('span', 'one bare span (floor)'),
+    row('sprintlens-off', 'sprintlens, content off'),
+    row('sprintlens-nometrics', 'sprintlens, content off, metrics off'),
+    row('sprintlens-on', 'sprintlens, content on'),
+  ].join('\n');
+}
+
+async function micro(mode) {
+  const rootRequire = createRequire(join(repoDir, 'package.json'));
+  const api = rootRequire('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = rootRequire('@opentelemetry/context-async-hooks');
+  const { TracerProvider, BatchSpanProcessor } = rootRequire('@opentelemetry/sdk-trace');
+  const { MeterProvider, PeriodicExportingMetricReader } = rootRequire(
+    '@opentelemetry/sdk-metrics',
+  );
+  const exporter = {
+    export: (_b, done) => done({ code: 0 }),
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+  };
+  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new BatchSpanProcessor({ exporter })],
+  });
+  const meterProvider = new MeterProvider({
+    readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
+  });
+  const completion = {
+    id: 'c',
+    model: 'gpt-4o-mini',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Hi.' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 20, completion_tokens: 3 },
+  };
+  const chunkText =
+    '{"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"w "},"finish_reason":null}]}';
+  const makeStream = () => ({
+    controller: new AbortController(),
+    iterator: async function* iterator() {
+      for (let i = 0; i < MICRO_CHUNKS; i++) yield JSON.parse(chunkText);
+    },
+    [Symbol.asyncIterator]() {
+      return this.iterator();
+    },
+  });
+  class FakeApiPromise extends Promise {
+    constructor(stream) {
+      super((resolve) => resolve(null));
+      this.responsePromise = Promise.resolve({});
+      this.parseResponse = async () => (stream ? makeStream() : completion);
+    }
+    static get [Symbol.species]() {
+      return Promise;
+    }
+    parse() {
+      return (this.parsedPromise ??= this.responsePromise.then((d) => this.parseResponse(null, d)));
+    }
+    then(onFulfilled, onRejected) {
+      return this.parse().then(onFulfilled, onRejected);
+    }
+  }
+  class Completions {
+    constructor() {
+      this._client = { baseURL: 'http://127.0.0.1:1/v1' };
+    }
+    create(body) {
+      return new FakeApiPromise(body.stream === true);
+    }
+  }
+  const mod = { OpenAI: { Chat: { Completions } } };
+  const tracer = tracerProvider.getTracer('floor');
+  if (mode === 'span') {
+    const original = Completions.prototype.create;
+    Completions.prototype.create = function create(...args) {
+      const span = tracer.startSpan('chat');
+      const result = original.apply(this, args);
+      result.then(() => span.end());
+      return result;
+    };
+  } else if (mode.startsWith('sprintlens')) {
+    const { OpenAIInstrumentation } = rootRequire('./dist/instrumentations/openai/index.js');
+    const inst = new OpenAIInstrumentation({
+      enabled: false,
+      captureContent: mode === 'sprintlens-on',
+      metrics: mode !== 'sprintlens-nometrics',
+    });
+    inst.setTracerProvider(tracerProvider);
+    inst.setMeterProvider(meterProvider);
+    inst.getModuleDefinitions()[0].patch(mod, '7.0.0');
+  }
+  const resource = new Completions();
+  const messages = [{ role: 'user', content: 'Say hello to the benchmark.' }];
+  const cpu = async (n, fn) => {
+    const start = process.cpuUsage();
+    for (let i = 0; i < n; i++) await fn();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / n;
+  };
+  const plain = () => resource.create({ model: 'gpt-4o-mini', messages, temperature: 0 });
+  const streamed = async () => {
+    const s = await resource.create({ model: 'gpt-4o-mini', messages, stream: true });
+    for await (const chunk of s) void chunk;
+  };
+  await cpu(20_000, plain);
+  await cpu(200, streamed);
+  const call = await cpu(50_000, plain);
+  const perStream = await cpu(1_000, streamed);
+  // Per chunk: the streamed call minus one plain call's worth, spread over the chunks.
+  process.stdout.write(JSON.stringify({ call, chunk: (perStream - call) / MICRO_CHUNKS }) + '\n');
+  await tracerProvider.shutdown();
+  await meterProvider.shutdown();
+  process.exit(0);
+}
+
+function runChild(variant, url) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--child', variant, url],
+      {
+        cwd: benchDir,
+        env: { ...process.env, OTEL_LOG_LEVEL: 'none' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${variant} exited ${code}: ${out}`));
+      else resolve(JSON.parse(out.trim().split('\n').at(-1)));
+    });
+  });
+}
+
+// A minimal OpenAI-format server: chat completions as JSON or SSE (`x-bench-chunks` chunks),
+// with the usage chunk when `stream_options.include_usage` is set, as the real API does.
+function startServer() {
+  const reply = {
+    id: 'chatcmpl-bench',
+    object: 'chat.completion',
+    created: 1700000000,
+    model: 'gpt-4o-mini',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'Hello there.', refusal: null },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
+    usage: { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 },
+  };
+  const replyText = JSON.stringify(reply);
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const request = JSON.parse(body);
+      if (request.stream !== true) {
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(replyText),
+        });
+        res.end(replyText);
+        return;
+      }
+      const n = Number(req.headers['x-bench-chunks'] ?? 10);
+      const usage = request.stream_options?.include_usage === true;
+      let text = '';
+      for (let i = 0; i < n; i++) {
+        text += `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"w${i} "},"logprobs":null,"finish_reason":${i === n - 1 ? '"stop"' : 'null'}}]${usage ? ',"usage":null' : ''}}\n\n`;
+      }
+      if (usage) {
+        text += `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":${n},"total_tokens":${20 + n}}}\n\n`;
+      }
+      text += 'data: [DONE]\n\n';
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(text);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// ---------------------------------------------------------------- child
+
+async function child(variant, url) {
+  const require = createRequire(join(benchDir, 'package.json'));
+  const rootRequire = createRequire(join(repoDir, 'package.json'));
+  const api = rootRequire('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = rootRequire('@opentelemetry/context-async-hooks');
+  const { TracerProvider, BatchSpanProcessor } = rootRequire('@opentelemetry/sdk-trace');
+  const { MeterProvider, PeriodicExportingMetricReader } = rootRequire(
+    '@opentelemetry/sdk-metrics',
+  );
+
+  let spans = 0;
+  const exporter = {
+    export(batch, done) {
+      spans += batch.length;
+      done({ code: 0 });
+    },
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+  };
+  const metricExporter = {
+    export: (_metrics, done) => done({ code: 0 }),
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+  };
+  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new BatchSpanProcessor({ exporter })],
+  });
+  const meterProvider = new MeterProvider({
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: metricExporter,
+        exportIntervalMillis: 3_600_000,
+      }),
+    ],
+  });
+  api.trace.setGlobalTracerProvider(tracerProvider);
+  api.metrics.setGlobalMeterProvider(meterProvider);
+
+  const [family, content] = variant.split('-');
+  const on = content === 'on';
+  let instrumentation;
+  if (family === 'sprintlens') {
+    const { OpenAIInstrumentation } = rootRequire('./dist/instrumentations/openai/index.js');
+    instrumentation = new OpenAIInstrumentation({ captureContent: on });
+  } else if (family === 'otel') {
+    const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai');
+    instrumentation = new OpenAIInstrumentation({ captureMessageContent: on });
+  } else if (family === 'traceloop') {
+    const { OpenAIInstrumentation } = require('@traceloop/instrumentation-openai');
+    instrumentation = new OpenAIInstrumentation({ traceContent: on, enrichTokens: false });
+  } else if (family === 'arize') {
+    const { OpenAIInstrumentation } = require('@arizeai/openinference-instrumentation-openai');
+    instrumentation = new OpenAIInstrumentation({
+      traceConfig: on ? {} : { hideInputs: true, hideOutputs: true },
+    });
+  }
+  if (family === 'floor') {
+    // Not an instrumentation: `create` wrapped to start and end one attribute-less span, the
+    // cost every tracing instrumentation pays before doing anything of its own.
+    const tracer = tracerProvider.getTracer('floor');
+    let proto;
+    let original;
+    const wrapped = function create(...args) {
+      const span = tracer.startSpan('chat');
+      const result = original.apply(this, args);
+      result.then(
+        () => span.end(),
+        () => span.end(),
+      );
+      return result;
+    };
+    instrumentation = {
+      enable() {
+        proto.create = wrapped;
+      },
+      disable() {
+        proto.create = original;
+      },
+      attach(mod) {
+        proto = mod.OpenAI.Chat.Completions.prototype;
+        original = proto.create;
+      },
+    };
+  } else if (instrumentation !== undefined) {
+    instrumentation.setTracerProvider(tracerProvider);
+    instrumentation.setMeterProvider(meterProvider);
+    instrumentation.enable();
+  }
+  // Required after enable(): the require hook patches it, as in a real app.
+  const OpenAI = createRequire(join(OPENAI_DIR, 'package.json'))('openai');
+  instrumentation?.attach?.(OpenAI);
+  const client = new OpenAI({ apiKey: 'sk-bench', baseURL: `${url}/v1`, maxRetries: 0 });
+  const messages = [
+    { role: 'system', content: 'You are terse.' },
+    { role: 'user', content: 'Say hello to the benchmark.' },
+  ];
+
+  const plain = () =>
+    client.chat.completions.create({ model: 'gpt-4o-mini', messages, temperature: 0 });
+  const stream = async (chunks) => {
+    const s = await client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages, stream: true },
+      { headers: { 'x-bench-chunks': String(chunks) } },
+    );
+    let n = 0;
+    for await (const chunk of s) n += chunk.choices.length;
+    return n;
+  };
+
+  const cpu = async (count, fn) => {
+    const start = process.cpuUsage();
+    for (let i = 0; i < count; i++) await fn();
+    const used = process.cpuUsage(start);
+    return used.user + used.system;
+  };
+
+  // The instrumentation is switched off and on between batches of the same process (every
+  // alternative supports disable()/enable() on a loaded module), so both sides share JIT state,
+  // heap and connection pool: the difference is what the instrumentation costs.
+  const toggle = (enabled) => {
+    if (instrumentation === undefined) return;
+    if (enabled) instrumentation.enable();
+    else instrumentation.disable();
+  };
+  const totals = { plain: [0, 0], stream: [0, 0], stream1: [0, 0] };
+  const counts = { plain: 0, stream: 0, stream1: 0 };
+  const rounds = 8;
+  for (let round = -1; round < rounds; round++) {
+    for (const enabled of round % 2 === 0 ? [false, true] : [true, false]) {
+      toggle(enabled);
+      const side = enabled ? 1 : 0;
+      const p = await cpu(PLAIN_CALLS / rounds, plain);
+      const s100 = await cpu(STREAM_CALLS / rounds, () => stream(STREAM_CHUNKS));
+      const s1 = await cpu(STREAM_CALLS / rounds, () => stream(1));
+      if (round < 0) continue; // warm-up round
+      totals.plain[side] += p;
+      totals.stream[side] += s100;
+      totals.stream1[side] += s1;
+      if (enabled) {
+        counts.plain += PLAIN_CALLS / rounds;
+        counts.stream += STREAM_CALLS / rounds;
+        counts.stream1 += STREAM_CALLS / rounds;
+      }
+    }
+  }
+  toggle(true);
+  const per = (key, side) => totals[key][side] / counts[key];
+  const plainMicros = per('plain', 1);
+  const streamMicros = per('stream', 1);
+  const stream1Micros = per('stream1', 1);
+  const basePlain = per('plain', 0);
+  const baseStream = per('stream', 0);
+  const baseStream1 = per('stream1', 0);
+  await tracerProvider.forceFlush();
+  await tracerProvider.shutdown();
+  await meterProvider.shutdown();
+  process.stdout.write(
+    JSON.stringify({
+      variant,
+      plainMicros,
+      streamMicros,
+      stream1Micros,
+      basePlain,
+      baseStream,
+      baseStream1,
+      spans,
+    }) + '\n',
+  );
+}

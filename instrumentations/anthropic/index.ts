@@ -1,0 +1,2 @@
+export { AnthropicInstrumentation, SUPPORTED_ANTHROPIC_VERSIONS } from './instrumentation';
+export type { AnthropicInstrumentationConfig } from './instrumentation';

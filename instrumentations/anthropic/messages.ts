@@ -1,0 +1,147 @@
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_REQUEST_MAX_TOKENS,
+  ATTR_REQUEST_STOP_SEQUENCES,
+  ATTR_REQUEST_TEMPERATURE,
+  ATTR_REQUEST_TOP_K,
+  ATTR_REQUEST_TOP_P,
+  isStainlessStream,
+  observeStream,
+  setNumber,
+  setStringArray,
+} from '../genai';
+import type { ChunkObserver, ContentCapture, GenAiCall } from '../genai';
+import { inputMessages, outputMessages, systemInstructions } from './content';
+import { readUsage } from './usage';
+import { asObject, asString } from './util';
+import type { Json } from './util';
+
+/** `gen_ai.request.*` attributes of a `messages.create` request. */
+export function requestAttributes(body: Json): Attributes {
+  const attributes: Attributes = {};
+  setNumber(attributes, ATTR_REQUEST_MAX_TOKENS, body.max_tokens);
+  setNumber(attributes, ATTR_REQUEST_TEMPERATURE, body.temperature);
+  setNumber(attributes, ATTR_REQUEST_TOP_P, body.top_p);
+  setNumber(attributes, ATTR_REQUEST_TOP_K, body.top_k);
+  setStringArray(attributes, ATTR_REQUEST_STOP_SEQUENCES, body.stop_sequences);
+  return attributes;
+}
+
+/** Records the request's content on the call (only called when capture is on). */
+export function captureInput(call: GenAiCall, body: Json, content: ContentCapture): void {
+  call.systemInstructions = systemInstructions(body, content);
+  call.inputMessages = inputMessages(body, content);
+}
+
+/** Handles the parsed result of `create`: a `Message`, or a `Stream` of events. */
+export function onResult(
+  call: GenAiCall,
+  value: unknown,
+  content: ContentCapture | undefined,
+): void {
+  if (isStainlessStream(value)) {
+    observeStream(value, call, new MessageStreamObserver(call, content));
+    return;
+  }
+  readMessage(call, value, content);
+  call.end();
+}
+
+/** Fills the call from a complete `Message`. */
+function readMessage(call: GenAiCall, value: unknown, content: ContentCapture | undefined): void {
+  const message = asObject(value);
+  if (message === undefined) return;
+  call.responseId = asString(message.id);
+  call.responseModel = asString(message.model);
+  readUsage(call.usage, message.usage);
+  const reason = asString(message.stop_reason);
+  if (reason !== undefined) call.finishReasons = [reason];
+  if (content !== undefined) call.outputMessages = outputMessages(message.content, reason, content);
+}
+
+interface Block {
+  readonly type: string;
+  readonly id: string | undefined;
+  readonly name: string | undefined;
+  text: string;
+}
+
+/**
+ * Reads the server-sent events of a streamed message as the caller receives them: id, model and
+ * usage from `message_start`, the stop reason and final usage from `message_delta`. Text, thinking
+ * and tool-input deltas are accumulated only when content capture is on. Nothing is hidden.
+ */
+class MessageStreamObserver implements ChunkObserver<unknown> {
+  private readonly blocks: Block[] | undefined;
+  private readonly limit: number;
+
+  constructor(
+    private readonly call: GenAiCall,
+    private readonly content: ContentCapture | undefined,
+  ) {
+    this.blocks = content === undefined ? undefined : [];
+    // Past the capture limit (plus redaction margin) nothing more can be shown: stop growing.
+    this.limit = content === undefined ? 0 : content.maxChars + 1024;
+  }
+
+  onChunk(value: unknown): boolean {
+    const event = asObject(value);
+    if (event === undefined) return false;
+    const call = this.call;
+    switch (event.type) {
+      case 'message_start': {
+        const message = asObject(event.message);
+        if (message !== undefined) {
+          call.responseId = asString(message.id);
+          call.responseModel = asString(message.model);
+          readUsage(call.usage, message.usage);
+        }
+        break;
+      }
+      case 'message_delta': {
+        const reason = asString(asObject(event.delta)?.stop_reason);
+        if (reason !== undefined) call.finishReasons = [reason];
+        readUsage(call.usage, event.usage);
+        break;
+      }
+      case 'content_block_start':
+        if (this.blocks !== undefined) this.startBlock(this.blocks, asObject(event.content_block));
+        break;
+      case 'content_block_delta':
+        if (this.blocks !== undefined) this.addDelta(this.blocks, event);
+        break;
+      default:
+        break;
+    }
+    return false;
+  }
+
+  onEnd(): void {
+    if (this.blocks === undefined || this.content === undefined) return;
+    const blocks = this.blocks.map((b) =>
+      b.type === 'tool_use' || b.type === 'server_tool_use'
+        ? { type: b.type, id: b.id, name: b.name, input: b.text === '' ? '{}' : b.text }
+        : b.type === 'thinking'
+          ? { type: b.type, thinking: b.text }
+          : { type: b.type, text: b.text },
+    );
+    this.call.outputMessages = outputMessages(blocks, this.call.finishReasons?.[0], this.content);
+  }
+
+  private startBlock(blocks: Block[], block: Json | undefined): void {
+    if (block === undefined) return;
+    const type = asString(block.type) ?? 'unknown';
+    const initial = asString(block.text) ?? asString(block.thinking) ?? '';
+    blocks.push({ type, id: asString(block.id), name: asString(block.name), text: initial });
+  }
+
+  private addDelta(blocks: Block[], event: Json): void {
+    const index = typeof event.index === 'number' ? event.index : blocks.length - 1;
+    const block = blocks[index];
+    const delta = asObject(event.delta);
+    if (block === undefined || delta === undefined) return;
+    const piece =
+      asString(delta.text) ?? asString(delta.partial_json) ?? asString(delta.thinking) ?? '';
+    if (block.text.length <= this.limit) block.text += piece;
+  }
+}

@@ -1,0 +1,214 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
+import type { TokenUsage } from './prices';
+import { reportInternal } from './safe';
+import {
+  ATTR_COST_USD,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_STATUS_CODE,
+  ATTR_INPUT_MESSAGES,
+  ATTR_OPERATION_NAME,
+  ATTR_OUTPUT_MESSAGES,
+  ATTR_PROVIDER_NAME,
+  ATTR_REQUEST_MODEL,
+  ATTR_RESPONSE_FINISH_REASONS,
+  ATTR_RESPONSE_ID,
+  ATTR_RESPONSE_MODEL,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_STREAM_CHUNKS,
+  ATTR_STREAM_OUTCOME,
+  ATTR_STREAM_TIME_TO_FIRST_TOKEN,
+  ATTR_SYSTEM_INSTRUCTIONS,
+  ATTR_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS,
+  ATTR_USAGE_INPUT_TOKENS,
+  ATTR_USAGE_OUTPUT_TOKENS,
+} from './semconv';
+import type { GenAiTelemetry } from './telemetry';
+
+/** How a stream ended (attribute `sprintlens.stream.outcome`). */
+export type StreamOutcome = 'completed' | 'cancelled' | 'aborted' | 'error';
+
+/** What a provider knows when a call starts. */
+export interface GenAiCallStart {
+  readonly operation: string;
+  readonly provider: string;
+  readonly requestModel: string | undefined;
+  /** Request attributes (`gen_ai.request.*`), already built by the provider. */
+  readonly attributes: Attributes;
+  readonly serverAddress?: string | undefined;
+  readonly serverPort?: number | undefined;
+}
+
+/**
+ * One LLM call: its span, what was learned from the response, and the end that happens exactly
+ * once whatever path the call takes (result, error, stream completion, cancellation, abort).
+ * Providers fill the public fields; {@link end} turns them into attributes, cost and metrics.
+ */
+export class GenAiCall {
+  readonly span: Span;
+  /** Context with the span active, for the SDK's own request. */
+  readonly context: Context;
+  responseId: string | undefined;
+  responseModel: string | undefined;
+  finishReasons: string[] | undefined;
+  readonly usage: TokenUsage = {};
+  /** Content (set only when capture is on); JSON strings, already redacted and truncated. */
+  inputMessages: string | undefined;
+  outputMessages: string | undefined;
+  systemInstructions: string | undefined;
+  /** Streaming bookkeeping. */
+  chunks = 0;
+  firstChunkAt = 0;
+  streamed = false;
+  /** Stream reads in flight (an abort during one is settled by the read's own outcome). */
+  pendingReads = 0;
+  /**
+   * Set by a provider that saw the server report a failure in-band (an `error` event some SDK
+   * versions yield as an ordinary item): the span then ends as failed with this `error.type`.
+   */
+  errorType: string | undefined;
+  /** Cleanup run once when the span ends (e.g. removing an abort listener). */
+  onEnd: (() => void) | undefined;
+
+  private ended = false;
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly telemetry: GenAiTelemetry,
+    private readonly start: GenAiCallStart,
+  ) {
+    const attributes = start.attributes;
+    attributes[ATTR_OPERATION_NAME] = start.operation;
+    attributes[ATTR_PROVIDER_NAME] = start.provider;
+    if (start.requestModel !== undefined) attributes[ATTR_REQUEST_MODEL] = start.requestModel;
+    if (start.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = start.serverAddress;
+    if (start.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = start.serverPort;
+    const name =
+      start.requestModel === undefined
+        ? start.operation
+        : `${start.operation} ${start.requestModel}`;
+    const parent = context.active();
+    this.span = telemetry.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.context = trace.setSpan(parent, this.span);
+    this.startedAt = performance.now();
+  }
+
+  /** True once the span has ended. */
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Notes one streamed chunk delivered to the caller (time to first token on the first). */
+  chunk(): void {
+    if (this.chunks++ === 0) this.firstChunkAt = performance.now();
+  }
+
+  /** Ends successfully (or, for streams, with the given outcome). Later calls do nothing. */
+  end(outcome?: StreamOutcome): void {
+    if (this.ended) return;
+    if (this.errorType !== undefined) {
+      this.fail(undefined, outcome === 'completed' ? 'error' : outcome);
+      return;
+    }
+    this.ended = true;
+    try {
+      this.onEnd?.();
+      this.finish(undefined, outcome);
+    } catch (error) {
+      reportInternal('ending a span', error);
+    }
+    this.span.end();
+  }
+
+  /** Ends with an error: `error.type` and status ERROR. Later calls do nothing. */
+  fail(error: unknown, outcome?: StreamOutcome): void {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      this.onEnd?.();
+      const errorType =
+        error === undefined && this.errorType !== undefined ? this.errorType : errorTypeOf(error);
+      this.span.setAttribute(ATTR_ERROR_TYPE, errorType);
+      const status = (error as { status?: unknown } | undefined)?.status;
+      if (typeof status === 'number') this.span.setAttribute(ATTR_HTTP_STATUS_CODE, status);
+      // The error's message may quote the request: only its type goes on the span.
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
+      this.finish(errorType, outcome);
+    } catch (internal) {
+      reportInternal('ending a failed span', internal);
+    }
+    this.span.end();
+  }
+
+  private finish(errorType: string | undefined, outcome: StreamOutcome | undefined): void {
+    const span = this.span;
+    const durationSeconds = (performance.now() - this.startedAt) / 1000;
+    if (this.responseId !== undefined) span.setAttribute(ATTR_RESPONSE_ID, this.responseId);
+    if (this.responseModel !== undefined) {
+      span.setAttribute(ATTR_RESPONSE_MODEL, this.responseModel);
+    }
+    if (this.finishReasons !== undefined && this.finishReasons.length > 0) {
+      span.setAttribute(ATTR_RESPONSE_FINISH_REASONS, this.finishReasons);
+    }
+    const usage = this.usage;
+    if (usage.inputTokens !== undefined) {
+      span.setAttribute(ATTR_USAGE_INPUT_TOKENS, usage.inputTokens);
+    }
+    if (usage.outputTokens !== undefined) {
+      span.setAttribute(ATTR_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+    }
+    if (usage.cacheReadTokens !== undefined) {
+      span.setAttribute(ATTR_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
+    }
+    if (usage.cacheWriteTokens !== undefined) {
+      span.setAttribute(ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, usage.cacheWriteTokens);
+    }
+    // Bill the model the server says it ran; fall back to the requested name.
+    const cost = this.telemetry.prices.cost(this.responseModel ?? this.start.requestModel, usage);
+    if (cost !== undefined) span.setAttribute(ATTR_COST_USD, cost);
+    if (this.streamed) {
+      span.setAttribute(ATTR_STREAM_CHUNKS, this.chunks);
+      if (this.chunks > 0) {
+        span.setAttribute(
+          ATTR_STREAM_TIME_TO_FIRST_TOKEN,
+          (this.firstChunkAt - this.startedAt) / 1000,
+        );
+      }
+      if (outcome !== undefined) span.setAttribute(ATTR_STREAM_OUTCOME, outcome);
+    }
+    if (this.telemetry.content !== undefined) {
+      if (this.inputMessages !== undefined) {
+        span.setAttribute(ATTR_INPUT_MESSAGES, this.inputMessages);
+      }
+      if (this.systemInstructions !== undefined) {
+        span.setAttribute(ATTR_SYSTEM_INSTRUCTIONS, this.systemInstructions);
+      }
+      if (this.outputMessages !== undefined) {
+        span.setAttribute(ATTR_OUTPUT_MESSAGES, this.outputMessages);
+      }
+    }
+    this.telemetry.metrics?.record({
+      operation: this.start.operation,
+      provider: this.start.provider,
+      requestModel: this.start.requestModel,
+      responseModel: this.responseModel,
+      serverAddress: this.start.serverAddress,
+      serverPort: this.start.serverPort,
+      errorType,
+      durationSeconds,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+    });
+  }
+}
+
+/** `error.type`: the error's class name (`RateLimitError`, `APIConnectionError`, …). */
+export function errorTypeOf(error: unknown): string {
+  if (error instanceof Error) {
+    const name = error.constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Error' ? name : error.name;
+  }
+  return '_OTHER';
+}

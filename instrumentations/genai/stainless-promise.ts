@@ -1,0 +1,133 @@
+import type { GenAiCall } from './call';
+import { reportInternal } from './safe';
+
+/**
+ * The parts of the `APIPromise` of Stainless-generated SDKs (openai, @anthropic-ai/sdk) that we
+ * observe. We never replace the promise: the caller gets the SDK's own object, with
+ * `.withResponse()`, `.asResponse()` and lazy parsing intact. Only its `parseResponse` field
+ * (an own property holding the parse function) is wrapped, and `responsePromise` is watched.
+ */
+interface StainlessApiPromise {
+  responsePromise: Promise<unknown>;
+  parseResponse: (this: unknown, client: unknown, props: unknown) => unknown;
+  _thenUnwrap?: (transform: (value: unknown, props: unknown) => unknown) => unknown;
+}
+
+/** What the provider does with the parsed result. */
+export interface ResultHooks {
+  /** The parsed value (object or stream). May decorate a stream in place; must not throw. */
+  onResult(value: unknown): void;
+}
+
+/** Whether `value` has the APIPromise fields this module relies on. */
+export function isStainlessApiPromise(value: unknown): value is StainlessApiPromise {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<StainlessApiPromise>;
+  return typeof v.parseResponse === 'function' && v.responsePromise instanceof Promise;
+}
+
+/**
+ * Ties `call` to `promise`: a failed request ends the span with the error; a parsed result goes
+ * to `hooks.onResult`; a caller that only takes the raw response (`asResponse()`) gets the span
+ * ended once the response is in (see {@link wrapAsResponse}).
+ */
+export function observeApiPromise(
+  promise: StainlessApiPromise,
+  call: GenAiCall,
+  hooks: ResultHooks,
+): void {
+  const state: PendingCall = { call, parsing: false, delivered: false };
+  const deliver = (value: unknown): void => {
+    if (state.delivered) return;
+    state.delivered = true;
+    try {
+      hooks.onResult(value);
+    } catch (internal) {
+      reportInternal('reading a response', internal);
+      call.end();
+    }
+  };
+  const original = promise.parseResponse;
+  promise.parseResponse = function parseResponse(
+    this: unknown,
+    client: unknown,
+    props: unknown,
+  ): unknown {
+    state.parsing = true;
+    let parsed: unknown;
+    try {
+      parsed = original.call(this, client, props);
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    }
+    // The SDK's parse functions are async; a sync one is adopted into a promise first.
+    const settled = parsed instanceof Promise ? parsed : Promise.resolve(parsed);
+    return settled.then(
+      (value) => {
+        deliver(value);
+        return value;
+      },
+      (error: unknown) => {
+        call.fail(error);
+        throw error;
+      },
+    );
+  };
+  // openai 7 gives each promise its own `_thenUnwrap`, which parses through a captured function
+  // rather than `parseResponse`: helpers (`responses.stream()`, `parse()`) derive promises with
+  // it, so the derived promise's parse result is observed through the transform instead.
+  if (Object.hasOwn(promise, '_thenUnwrap') && typeof promise._thenUnwrap === 'function') {
+    const thenUnwrap = promise._thenUnwrap;
+    promise._thenUnwrap = function _thenUnwrap(
+      this: unknown,
+      transform: (value: unknown, props: unknown) => unknown,
+    ): unknown {
+      return thenUnwrap.call(this, (value: unknown, props: unknown) => {
+        state.parsing = true;
+        deliver(value);
+        return transform(value, props);
+      });
+    };
+  }
+  pending.set(promise, state);
+  // Watching the response promise marks its rejection handled; the caller's own chain (every
+  // APIPromise method derives from it) still sees the rejection.
+  promise.responsePromise.then(undefined, (error: unknown) => call.fail(error));
+}
+
+interface PendingCall {
+  readonly call: GenAiCall;
+  parsing: boolean;
+  delivered: boolean;
+}
+
+// Calls whose promise was handed to the caller; looked up only by the `asResponse` wrapper.
+const pending = new WeakMap<object, PendingCall>();
+
+/**
+ * Wraps `APIPromise.prototype.asResponse`: a caller that takes only the raw `Response` never
+ * has the body parsed by the SDK, so the span ends once the response is in (`withResponse()`
+ * parses first, so it is not affected).
+ */
+export function wrapAsResponse(
+  original: (this: unknown) => Promise<unknown>,
+): (this: unknown) => Promise<unknown> {
+  return function asResponse(this: unknown): Promise<unknown> {
+    const result = original.call(this);
+    try {
+      const entry = typeof this === 'object' && this !== null ? pending.get(this) : undefined;
+      if (entry !== undefined) {
+        result.then(
+          () => {
+            if (!entry.parsing) entry.call.end();
+          },
+          () => undefined,
+        );
+      }
+    } catch (internal) {
+      reportInternal('observing asResponse', internal);
+    }
+    return result;
+  };
+}

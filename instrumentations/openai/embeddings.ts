@@ -1,0 +1,25 @@
+import type { Attributes } from '@opentelemetry/api';
+import { ATTR_REQUEST_ENCODING_FORMATS } from '../genai';
+import type { GenAiCall } from '../genai';
+import { readUsage } from './usage';
+import { asObject, asString } from './util';
+import type { Json } from './util';
+
+/** `gen_ai.request.*` attributes of an embeddings request. */
+export function embeddingsRequestAttributes(body: Json): Attributes {
+  const attributes: Attributes = {};
+  const format = asString(body.encoding_format);
+  if (format !== undefined) attributes[ATTR_REQUEST_ENCODING_FORMATS] = [format];
+  if (typeof body.dimensions === 'number') {
+    attributes['gen_ai.embeddings.dimension.count'] = body.dimensions;
+  }
+  return attributes;
+}
+
+/** Fills the call from an embeddings response (model and input tokens; no content). */
+export function readEmbeddings(call: GenAiCall, value: unknown): void {
+  const response = asObject(value);
+  if (response === undefined) return;
+  call.responseModel = asString(response.model);
+  readUsage(call.usage, response.usage);
+}

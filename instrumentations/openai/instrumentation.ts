@@ -1,0 +1,210 @@
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+} from '@opentelemetry/instrumentation';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { TracerProvider } from '@opentelemetry/api';
+import { debug } from '../../src/diag';
+import { VERSION } from '../../src/version';
+import {
+  ContentCapture,
+  GenAiMetrics,
+  loadPriceBook,
+  reportInternal,
+  wrapAsResponse,
+} from '../genai';
+import type { GenAiConfig, GenAiTelemetry, PriceBook } from '../genai';
+import { CHAT, EMBEDDINGS, RESPONSES, TEXT_COMPLETION } from './operations';
+import type { OperationSpec } from './operations';
+import { wrapCreate } from './wrap-create';
+import type { WrapSettings } from './wrap-create';
+
+/** Options of {@link OpenAIInstrumentation}. */
+export interface OpenAIInstrumentationConfig extends InstrumentationConfig, GenAiConfig {
+  /**
+   * Add `stream_options: { include_usage: true }` to streamed chat/completions requests that
+   * do not set it, so streamed calls report tokens and cost. The extra usage-only chunk is
+   * hidden from the caller. Default `true`.
+   */
+  includeStreamUsage?: boolean;
+}
+
+/** The `openai` majors whose resource classes we know. */
+export const SUPPORTED_OPENAI_VERSIONS = ['>=5.0.0 <8'];
+
+type Method = (this: unknown, body: unknown, options?: unknown) => unknown;
+type Prototype = { create?: Method };
+interface Targets {
+  readonly [name: string]:
+    { readonly prototype: Prototype; readonly spec: OperationSpec } | undefined;
+}
+
+/**
+ * Spans, metrics and cost for `openai` 5.x–7.x (`OpenAI` and `AzureOpenAI`): chat completions
+ * (plain, streamed, and the `stream()`/`runTools()`/`parse()` helpers, which call `create`),
+ * the Responses API (`create`, streamed, `stream()`), embeddings and legacy completions.
+ *
+ * The resource classes' `create` methods are wrapped on their prototypes, reached through the
+ * static namespaces the package exports (`OpenAI.Chat.Completions`, `OpenAI.Responses`, …), so
+ * CommonJS and ES-module copies are both patched from the package's main entry.
+ */
+export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
+  private metrics: GenAiMetrics | undefined;
+  private prices: PriceBook | undefined;
+  private content: ContentCapture | undefined;
+  private contentKey: unknown;
+  private current: GenAiTelemetry | undefined;
+  private readonly settings: WrapSettings;
+
+  constructor(config: OpenAIInstrumentationConfig = {}) {
+    super('sprintlens-instrumentation-openai', VERSION, config);
+    this.settings = {
+      telemetry: () => this.telemetry(),
+      includeStreamUsage: () => this._config.includeStreamUsage !== false,
+    };
+  }
+
+  protected override init(): InstrumentationNodeModuleDefinition[] {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'openai',
+        SUPPORTED_OPENAI_VERSIONS,
+        (exports: unknown) => {
+          this.patch(exports);
+          return exports;
+        },
+        (exports: unknown) => {
+          this.unpatch(exports);
+          return exports;
+        },
+      ),
+      // Any other version: leave it alone, and say so at debug level.
+      new InstrumentationNodeModuleDefinition(
+        'openai',
+        ['<5.0.0 || >=8'],
+        (exports: unknown, version?: string) => {
+          debug(`openai ${version ?? '(unknown version)'} is not supported; not instrumented`, {
+            supported: SUPPORTED_OPENAI_VERSIONS.join(' '),
+          });
+          return exports;
+        },
+      ),
+    ];
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this.metrics = new GenAiMetrics(this.meter);
+    this.current = undefined;
+  }
+
+  override setConfig(config: OpenAIInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this.prices = undefined;
+    this.content = undefined;
+    this.current = undefined;
+  }
+
+  override setTracerProvider(tracerProvider: TracerProvider): void {
+    super.setTracerProvider(tracerProvider);
+    this.current = undefined;
+  }
+
+  /** Tracer, metrics, prices and content capture as currently configured (cached per call path). */
+  private telemetry(): GenAiTelemetry {
+    return (this.current ??= this.buildTelemetry());
+  }
+
+  private buildTelemetry(): GenAiTelemetry {
+    const config = this._config;
+    this.prices ??= loadPriceBook(config);
+    let content: ContentCapture | undefined;
+    if (config.captureContent === true) {
+      if (this.content === undefined || this.contentKey !== config) {
+        this.content = new ContentCapture({
+          maxChars: config.contentMaxChars,
+          redaction: config.redaction,
+        });
+        this.contentKey = config;
+      }
+      content = this.content;
+    }
+    return {
+      tracer: this.tracer,
+      metrics: config.metrics === false ? undefined : this.metrics,
+      prices: this.prices,
+      content,
+    };
+  }
+
+  private targets(exports: unknown): Targets {
+    const root = (exports as { OpenAI?: unknown; default?: unknown } | null) ?? {};
+    const OpenAI = (root.OpenAI ?? root.default ?? root) as Record<string, unknown>;
+    const Chat = OpenAI.Chat as Record<string, unknown> | undefined;
+    const proto = (value: unknown): Prototype | undefined =>
+      typeof value === 'function' ? (value.prototype as Prototype) : undefined;
+    const entry = (value: unknown, spec: OperationSpec) => {
+      const prototype = proto(value);
+      return prototype === undefined ? undefined : { prototype, spec };
+    };
+    return {
+      chat: entry(Chat?.Completions, CHAT),
+      responses: entry(OpenAI.Responses, RESPONSES),
+      embeddings: entry(OpenAI.Embeddings, EMBEDDINGS),
+      completions: entry(OpenAI.Completions, TEXT_COMPLETION),
+    };
+  }
+
+  /** `APIPromise.prototype`, exported by the package's main entry in every supported major. */
+  private apiPromisePrototype(exports: unknown): { asResponse?: unknown } | undefined {
+    const root =
+      (exports as { APIPromise?: unknown; default?: { APIPromise?: unknown } } | null) ?? {};
+    const ctor = root.APIPromise ?? root.default?.APIPromise;
+    return typeof ctor === 'function' ? (ctor.prototype as { asResponse?: unknown }) : undefined;
+  }
+
+  private patch(exports: unknown): void {
+    try {
+      const apiPromise = this.apiPromisePrototype(exports);
+      if (
+        apiPromise !== undefined &&
+        typeof apiPromise.asResponse === 'function' &&
+        !isWrapped(apiPromise.asResponse)
+      ) {
+        this._wrap(apiPromise, 'asResponse', wrapAsResponse as (original: unknown) => unknown);
+      }
+      for (const [name, target] of Object.entries(this.targets(exports))) {
+        if (target === undefined || typeof target.prototype.create !== 'function') {
+          debug(`openai: ${name}.create not found; not instrumented`);
+          continue;
+        }
+        if (isWrapped(target.prototype.create)) continue;
+        this._wrap(
+          target.prototype,
+          'create',
+          wrapCreate(target.spec, this.settings) as (original: Method | undefined) => Method,
+        );
+      }
+    } catch (error) {
+      reportInternal('patching openai', error);
+    }
+  }
+
+  private unpatch(exports: unknown): void {
+    try {
+      const apiPromise = this.apiPromisePrototype(exports);
+      if (apiPromise !== undefined && isWrapped(apiPromise.asResponse))
+        this._unwrap(apiPromise, 'asResponse');
+      for (const target of Object.values(this.targets(exports))) {
+        if (target !== undefined && isWrapped(target.prototype.create)) {
+          this._unwrap(target.prototype, 'create');
+        }
+      }
+    } catch (error) {
+      reportInternal('unpatching openai', error);
+    }
+  }
+}
+
+function isWrapped(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as { __wrapped?: unknown }).__wrapped === true;
+}

@@ -1,0 +1,278 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { context, diag, DiagLogLevel, trace } from '@opentelemetry/api';
+import type { Tracer, TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  AggregationTemporality,
+  DataPointType,
+  MeterProvider,
+  MetricReader,
+} from '@opentelemetry/sdk-metrics';
+import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetDiagRateLimits } from '../../../src/diag';
+import { getInstrumentations } from '../../../src/get-instrumentations';
+import { OPERATION_DURATION_BUCKETS, TOKEN_USAGE_BUCKETS } from '../../../instrumentations/genai';
+import { AnthropicInstrumentation } from '../../../instrumentations/anthropic';
+import type { AnthropicInstrumentationConfig } from '../../../instrumentations/anthropic';
+import { startLlmServer } from '../../support/llm-server';
+import type { LlmServer } from '../../support/llm-server';
+
+// The real @anthropic-ai/sdk 1.12 (which traces itself), patched through the instrumentation's
+// own module definition, so each test controls exactly when patching happens.
+const requireHere = createRequire(__filename);
+const sdk = requireHere('@anthropic-ai/sdk') as {
+  Anthropic: (new (options: Record<string, unknown>) => AnthropicClient) & {
+    Messages: { prototype: { create: unknown; stream: unknown } };
+  };
+};
+const Messages = sdk.Anthropic.Messages;
+// The package's `exports` hides package.json: read it from the package folder.
+const SDK_VERSION = (
+  JSON.parse(
+    readFileSync(join(__dirname, '../../../node_modules/@anthropic-ai/sdk/package.json'), 'utf8'),
+  ) as { version: string }
+).version;
+const SDK_SCOPE = 'com.anthropic.sdk.typescript';
+
+interface AnthropicClient {
+  messages: {
+    create(body: unknown, options?: unknown): Promise<unknown> & AsyncIterable<unknown>;
+    stream(body: unknown, options?: unknown): { finalMessage(): Promise<unknown> };
+  };
+  models: { list(): Promise<unknown> };
+}
+
+class TestReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const exporter = new InMemorySpanExporter();
+const tracerProvider = new TracerProvider({
+  spanProcessors: [new SimpleSpanProcessor({ exporter })],
+});
+let llm: LlmServer;
+let instrumentation: AnthropicInstrumentation | undefined;
+const diagLines: string[] = [];
+
+beforeAll(async () => {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  // A global provider: what makes SDK 0.134+ trace itself.
+  trace.setGlobalTracerProvider(tracerProvider);
+  llm = await startLlmServer();
+});
+afterAll(async () => {
+  trace.disable();
+  context.disable();
+  await llm.close();
+});
+beforeEach(() => {
+  exporter.reset();
+  diagLines.length = 0;
+  resetDiagRateLimits();
+  const push = (...args: unknown[]) => diagLines.push(args.map(String).join(' '));
+  diag.setLogger(
+    { error: push, warn: push, info: push, debug: push, verbose: push },
+    { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true },
+  );
+});
+afterEach(() => {
+  if (instrumentation !== undefined) definition(instrumentation).unpatch?.(sdk, SDK_VERSION);
+  instrumentation = undefined;
+  diag.disable();
+});
+
+function definition(inst: AnthropicInstrumentation) {
+  return inst.getModuleDefinitions()[0]!;
+}
+
+function instrument(
+  config: AnthropicInstrumentationConfig = {},
+  provider: ApiTracerProvider = tracerProvider,
+) {
+  instrumentation = new AnthropicInstrumentation({ enabled: false, ...config });
+  instrumentation.setTracerProvider(provider);
+  definition(instrumentation).patch?.(sdk, SDK_VERSION);
+  return instrumentation;
+}
+
+function client(options: Record<string, unknown> = {}): AnthropicClient {
+  return new sdk.Anthropic({ apiKey: 'sk-ant-test', baseURL: llm.url, maxRetries: 0, ...options });
+}
+
+const body = {
+  model: 'claude-haiku-4-5',
+  max_tokens: 16,
+  messages: [{ role: 'user', content: 'hi' }],
+};
+
+describe('AnthropicInstrumentation in process (SDK 1.12, global tracer provider)', () => {
+  it('declares the supported versions and leaves other versions alone with a debug message', () => {
+    const inst = new AnthropicInstrumentation({ enabled: false });
+    const [supported, other] = inst.getModuleDefinitions();
+    expect(supported!.supportedVersions).toEqual(['>=0.60.0 <2']);
+    expect(other!.supportedVersions).toEqual(['<0.60.0 || >=2']);
+    const fake = { Anthropic: { Messages: class {} } };
+    expect(other!.patch?.(fake, '0.59.0')).toBe(fake);
+    expect(diagLines.join('\n')).toContain('@anthropic-ai/sdk 0.59.0 is not supported');
+  });
+
+  it('uninstrumented, the SDK traces messages.create itself (the baseline we replace)', async () => {
+    await client().messages.create(body);
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((s) => [s.instrumentationScope.name, s.name])).toEqual([
+      [SDK_SCOPE, 'anthropic.messages.create'],
+    ]);
+  });
+
+  it('exactly one span per call: create, stream: true, stream(); other APIs keep SDK spans', async () => {
+    instrument();
+    const c = client();
+    await c.messages.create(body);
+    const stream = (await c.messages.create({ ...body, stream: true })) as AsyncIterable<unknown>;
+    for await (const _ of stream) void _;
+    await c.messages.stream(body).finalMessage();
+    await c.models.list().catch(() => undefined);
+    const spans = exporter.getFinishedSpans();
+    const llmSpans = spans.filter((s) => s.name.endsWith('claude-haiku-4-5'));
+    expect(llmSpans).toHaveLength(3);
+    for (const s of llmSpans) {
+      expect(s.instrumentationScope.name).toBe('sprintlens-instrumentation-anthropic');
+      expect(s.name).toBe('chat claude-haiku-4-5');
+    }
+    // Only the call we do not instrument is traced by the SDK.
+    const sdkSpans = spans.filter((s) => s.instrumentationScope.name === SDK_SCOPE);
+    expect(sdkSpans.map((s) => s.name)).toEqual(['anthropic.models.list']);
+  });
+
+  it('also one span with the SDK tracing off, or with its own tracer provider', async () => {
+    instrument();
+    await client({ openTelemetry: false }).messages.create(body);
+    const own = new InMemorySpanExporter();
+    const ownProvider = new TracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter: own })],
+    });
+    await client({ openTelemetry: { tracerProvider: ownProvider } }).messages.create(body);
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual([
+      'chat claude-haiku-4-5',
+      'chat claude-haiku-4-5',
+    ]);
+    expect(own.getFinishedSpans()).toEqual([]);
+  });
+
+  it("records gen_ai.client.* histograms with the conventions' bucket boundaries", async () => {
+    const reader = new TestReader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const inst = instrument();
+    inst.setMeterProvider(meterProvider);
+    await client().messages.create(body);
+    await client()
+      .messages.create(body, { headers: { 'x-llm-scenario': 'error-429' } })
+      .catch(() => undefined);
+    const { resourceMetrics } = await reader.collect();
+    const metrics = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics) as HistogramMetricData[];
+    const usage = metrics.find((m) => m.descriptor.name === 'gen_ai.client.token.usage')!;
+    const duration = metrics.find((m) => m.descriptor.name === 'gen_ai.client.operation.duration')!;
+    expect(usage.dataPointType).toBe(DataPointType.HISTOGRAM);
+    const input = usage.dataPoints.find((p) => p.attributes['gen_ai.token.type'] === 'input')!;
+    expect(input.value.buckets.boundaries).toEqual(TOKEN_USAGE_BUCKETS);
+    expect(input.value.sum).toBe(1300);
+    expect(input.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.request.model': 'claude-haiku-4-5',
+    });
+    const output = usage.dataPoints.find((p) => p.attributes['gen_ai.token.type'] === 'output')!;
+    expect(output.value.sum).toBe(300);
+    expect(duration.dataPoints).toHaveLength(2);
+    expect(duration.dataPoints[0]!.value.buckets.boundaries).toEqual(OPERATION_DURATION_BUCKETS);
+    const failed = duration.dataPoints.find((p) => p.attributes['error.type'] !== undefined)!;
+    expect(failed.attributes['error.type']).toBe('RateLimitError');
+    await meterProvider.shutdown();
+  });
+
+  it('a failure inside our code is reported through diag and never reaches the app', async () => {
+    const broken: ApiTracerProvider = {
+      getTracer: () =>
+        ({
+          startSpan: () => {
+            throw new Error('tracer exploded with sk-secret-in-message');
+          },
+        }) as unknown as Tracer,
+    };
+    instrument({}, broken);
+    const result = (await client().messages.create(body)) as { id: string };
+    expect(result.id).toBe('msg_ok');
+    const text = diagLines.join('\n');
+    expect(text).toContain('SL_GENAI_INSTRUMENTATION_FAILED');
+    expect(text).not.toContain('sk-secret');
+  });
+
+  it('content capture honours contentMaxChars and redaction options', async () => {
+    instrument({
+      captureContent: true,
+      contentMaxChars: 4,
+      redaction: { patterns: [{ kind: 'greeting', pattern: /Hello/ }] },
+    });
+    await client().messages.create({
+      ...body,
+      system: 'be brief',
+      messages: [{ role: 'user', content: 'hi there' }],
+    });
+    const span = exporter.getFinishedSpans()[0]!;
+    expect(JSON.parse(span.attributes['gen_ai.input.messages'] as string)).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'hi t…[truncated]' }] },
+    ]);
+    expect(JSON.parse(span.attributes['gen_ai.system_instructions'] as string)).toEqual([
+      { type: 'text', content: 'be b…[truncated]' },
+    ]);
+    expect(
+      JSON.parse(span.attributes['gen_ai.output.messages'] as string)[0].parts[0].content,
+    ).toBe('[RED…[truncated]');
+  });
+
+  it("spans are parented to the caller's active span; unpatch restores the methods", async () => {
+    const create = Messages.prototype.create;
+    const stream = Messages.prototype.stream;
+    const inst = instrument();
+    expect(Messages.prototype.create).not.toBe(create);
+    const tracer = tracerProvider.getTracer('app');
+    await tracer.startActiveSpan('parent', async (parent) => {
+      await client().messages.create(body);
+      parent.end();
+    });
+    const spans = exporter.getFinishedSpans();
+    const chat = spans.find((s) => s.name === 'chat claude-haiku-4-5')!;
+    const parent = spans.find((s) => s.name === 'parent')!;
+    expect(chat.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+    definition(inst).unpatch?.(sdk, SDK_VERSION);
+    instrumentation = undefined;
+    expect(Messages.prototype.create).toBe(create);
+    expect(Messages.prototype.stream).toBe(stream);
+  });
+
+  it('getInstrumentations() returns it (named anthropic), unless disabled', () => {
+    const all = getInstrumentations({ enabledInstrumentations: ['anthropic', 'openai'] });
+    expect(all.filter((i) => i instanceof AnthropicInstrumentation)).toHaveLength(1);
+    expect(all.find((i) => i instanceof AnthropicInstrumentation)!.instrumentationName).toBe(
+      'sprintlens-instrumentation-anthropic',
+    );
+    const without = getInstrumentations({ disabledInstrumentations: ['anthropic'] });
+    expect(without.some((i) => i instanceof AnthropicInstrumentation)).toBe(false);
+  });
+});
