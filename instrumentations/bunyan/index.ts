@@ -1,0 +1,2 @@
+export { BunyanInstrumentation, BUNYAN_SUPPORTED_VERSIONS } from './instrumentation';
+export type { BunyanInstrumentationConfig } from './types';

@@ -1,0 +1,2 @@
+export { ConsoleInstrumentation } from './instrumentation';
+export type { ConsoleInstrumentationConfig } from './types';

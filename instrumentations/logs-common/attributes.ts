@@ -1,0 +1,163 @@
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { AttributeBounds } from './bounds';
+import { logCounters } from './counters';
+import { boundString, safeStringify, safeString } from './stringify';
+
+/** Options of {@link flattenFields}. */
+export interface FlattenOptions {
+  readonly bounds: AttributeBounds;
+  /** Top-level keys not to copy (the logger's own fields: level, time, msg, …). */
+  readonly skip?: ReadonlySet<string>;
+}
+
+/**
+ * Copies the structured fields of a log call into `target` as OTel attributes: nested objects
+ * become dotted keys up to `maxDepth`, deeper ones JSON strings; strings are bounded and made
+ * well-formed; Errors become `exception.*` (the first one) or `key.type/message`; Buffers a
+ * size note. Never throws: a field whose getter throws is skipped.
+ */
+export function flattenFields(target: Attributes, fields: object, options: FlattenOptions): void {
+  const state: FlattenState = {
+    target,
+    bounds: options.bounds,
+    count: countKeys(target),
+    exceptionSet: target['exception.type'] !== undefined,
+    seen: new WeakSet<object>(),
+  };
+  state.seen.add(fields);
+  walk(state, fields, '', 1, options.skip);
+}
+
+interface FlattenState {
+  readonly target: Attributes;
+  readonly bounds: AttributeBounds;
+  count: number;
+  exceptionSet: boolean;
+  readonly seen: WeakSet<object>;
+}
+
+function countKeys(target: Attributes): number {
+  let n = 0;
+  for (const _ in target) n++;
+  return n;
+}
+
+function walk(
+  state: FlattenState,
+  fields: object,
+  prefix: string,
+  depth: number,
+  skip: ReadonlySet<string> | undefined,
+): void {
+  let keys: string[];
+  try {
+    keys = Object.keys(fields);
+  } catch {
+    return; // a Proxy whose ownKeys trap throws
+  }
+  for (const key of keys) {
+    if (skip !== undefined && skip.has(key)) continue;
+    let value: unknown;
+    try {
+      value = (fields as Record<string, unknown>)[key];
+    } catch {
+      continue;
+    }
+    addField(state, prefix + key, value, depth);
+  }
+}
+
+/** Adds one field (and, for objects, its children). */
+function addField(state: FlattenState, key: string, value: unknown, depth: number): void {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return;
+  if (value instanceof Error) {
+    addError(state, key, value);
+    return;
+  }
+  if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+    if (ArrayBuffer.isView(value)) {
+      put(state, key, `[${value.constructor.name} ${value.byteLength} bytes]`);
+      return;
+    }
+    if (Array.isArray(value)) {
+      put(state, key, arrayValue(value, state.bounds));
+      return;
+    }
+    if (state.seen.has(value)) {
+      put(state, key, '[Circular]');
+      return;
+    }
+    if (depth >= state.bounds.maxDepth) {
+      put(state, key, safeStringify(value, state.bounds.maxStringLength));
+      return;
+    }
+    state.seen.add(value);
+    walk(state, value, key + '.', depth + 1, undefined);
+    return;
+  }
+  put(state, key, scalar(value, state.bounds));
+}
+
+function addError(state: FlattenState, key: string, error: Error): void {
+  const max = state.bounds.maxStringLength;
+  // The first Error of a record is *the* exception (semantic conventions); others keep their key.
+  const base = state.exceptionSet ? key + '.' : 'exception.';
+  state.exceptionSet = true;
+  put(state, base + 'type', boundString(safeString(readSafely(error, 'name') ?? 'Error'), max));
+  put(state, base + 'message', boundString(safeString(readSafely(error, 'message') ?? ''), max));
+  const stack = readSafely(error, 'stack');
+  if (typeof stack === 'string') put(state, base + 'stacktrace', boundString(stack, max * 4));
+}
+
+function readSafely(error: Error, name: 'name' | 'message' | 'stack'): unknown {
+  try {
+    return error[name];
+  } catch {
+    return undefined;
+  }
+}
+
+function scalar(value: unknown, bounds: AttributeBounds): AttributeValue {
+  switch (typeof value) {
+    case 'string':
+      return boundString(value, bounds.maxStringLength);
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    default:
+      if (value instanceof Date) {
+        const time = value.getTime();
+        return Number.isNaN(time) ? 'Invalid Date' : value.toISOString();
+      }
+      return value === null ? 'null' : boundString(safeString(value), bounds.maxStringLength);
+  }
+}
+
+/** Arrays of one primitive type stay arrays (bounded); anything else becomes a JSON string. */
+function arrayValue(array: unknown[], bounds: AttributeBounds): AttributeValue {
+  if (array.length <= bounds.maxCount) {
+    const first = typeof array[0];
+    if (
+      (first === 'string' || first === 'number' || first === 'boolean') &&
+      array.every((v) => typeof v === first)
+    ) {
+      return first === 'string'
+        ? (array as string[]).map((s) => boundString(s, bounds.maxStringLength))
+        : (array as number[] | boolean[]);
+    }
+  }
+  return safeStringify(array, bounds.maxStringLength);
+}
+
+function put(state: FlattenState, key: string, value: AttributeValue): void {
+  if (state.target[key] === undefined) {
+    if (state.count >= state.bounds.maxCount) {
+      logCounters.fieldsDropped++;
+      return;
+    }
+    state.count++;
+  }
+  state.target[key] = value;
+}

@@ -1,0 +1,21 @@
+/** What the log instrumentations (pino, winston, bunyan, console) share. */
+export { severityFromName, severityFromNumericLevel, severityText } from './severity';
+export { DEFAULT_BOUNDS } from './bounds';
+export type { AttributeBounds } from './bounds';
+export { flattenFields } from './attributes';
+export { logCounters } from './counters';
+export { registerLogMetrics } from './metrics';
+export { boundString, safeString, safeStringify } from './stringify';
+export {
+  activeSpanContext,
+  activeTraceFields,
+  traceFlagsHex,
+  TRACE_FIELD_NAMES,
+} from './trace-fields';
+export type { TraceFields } from './trace-fields';
+export { decideLine, DROP_LINE, DROP_RECORD } from './sampling';
+export type { LineVerdict } from './sampling';
+export { emitLine } from './emit';
+export type { LogLine } from './emit';
+export { countFormatSpecifiers, hasFormatSpecifier } from './template';
+export { unsupportedVersionDefinition } from './unsupported';

@@ -1,0 +1,36 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import type { SpanContext } from '@opentelemetry/api';
+
+/** The correlation fields added to the logger's own output (the names contrib loggers use). */
+export interface TraceFields {
+  trace_id: string;
+  span_id: string;
+  trace_flags: string;
+}
+
+/** The active, valid span context, or undefined: the only per-call cost when no span runs. */
+export function activeSpanContext(): SpanContext | undefined {
+  const span = trace.getSpan(context.active());
+  if (span === undefined) return undefined;
+  const spanContext = span.spanContext();
+  return isSpanContextValid(spanContext) ? spanContext : undefined;
+}
+
+/** Fields for the logger's output, only while a span is active. */
+export function activeTraceFields(): TraceFields | undefined {
+  const spanContext = activeSpanContext();
+  if (spanContext === undefined) return undefined;
+  return {
+    trace_id: spanContext.traceId,
+    span_id: spanContext.spanId,
+    trace_flags: traceFlagsHex(spanContext.traceFlags),
+  };
+}
+
+/** Trace flags as two hex digits (`01` when sampled), as in a traceparent header. */
+export function traceFlagsHex(flags: number): string {
+  return (flags & 0xff) < 16 ? '0' + (flags & 0xff).toString(16) : (flags & 0xff).toString(16);
+}
+
+/** Names of the correlation fields: never copied into a record's attributes. */
+export const TRACE_FIELD_NAMES: readonly string[] = ['trace_id', 'span_id', 'trace_flags'];

@@ -1,0 +1,314 @@
+import type { Attributes } from '@opentelemetry/api';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+} from '@opentelemetry/instrumentation';
+import { VERSION } from '../../src/version';
+import { flattenFields } from '../logs-common/attributes';
+import { DEFAULT_BOUNDS } from '../logs-common/bounds';
+import { emitLine } from '../logs-common/emit';
+import { logCounters } from '../logs-common/counters';
+import { registerLogMetrics } from '../logs-common/metrics';
+import { decideLine, DROP_LINE, DROP_RECORD } from '../logs-common/sampling';
+import type { LineVerdict } from '../logs-common/sampling';
+import { severityFromNumericLevel } from '../logs-common/severity';
+import { safeString } from '../logs-common/stringify';
+import { activeSpanContext, traceFlagsHex } from '../logs-common/trace-fields';
+import { unsupportedVersionDefinition } from '../logs-common/unsupported';
+import type {
+  LogMethodHook,
+  PinoInstrumentationConfig,
+  PinoLogger,
+  PinoModule,
+  PinoWrite,
+} from './types';
+import { addBindings, isDestination, pinoSeverityText, readCallShape } from './utils';
+import type { CallShape } from './utils';
+
+/** pino majors this instrumentation is tested with. */
+export const PINO_SUPPORTED_VERSIONS = ['>=9.0.0 <11'];
+
+const PATCHED = Symbol.for('sprintlens.pino.patched');
+
+/**
+ * The hand-off between the level-method hook (which sees the template and decides) and pino's
+ * internal write (which sees the merged object and the formatted message). Logging is
+ * synchronous, so one slot per process is enough; the write clears it.
+ */
+interface PendingCall {
+  template: string | undefined;
+  verdict: LineVerdict;
+}
+
+/**
+ * pino 9 and 10: every line becomes an OTel log record (severity, formatted message as body,
+ * merge object and child bindings as attributes, printf template), pino's own output gains
+ * `trace_id`/`span_id`/`trace_flags` while a span is active, and with sampling scope `all`
+ * the sampler decides in pino's `logMethod` hook, before pino formats or serialises anything.
+ */
+export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentationConfig> {
+  private readonly pending: PendingCall = { template: undefined, verdict: undefined };
+
+  constructor(config: PinoInstrumentationConfig = {}) {
+    super('@sprintlens/instrumentation-pino', VERSION, config);
+    registerLogMetrics();
+  }
+
+  protected init(): InstrumentationNodeModuleDefinition[] {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'pino',
+        PINO_SUPPORTED_VERSIONS,
+        (moduleExports: unknown) => this.patchModule(moduleExports),
+        (moduleExports: unknown) => this.unpatchModule(moduleExports),
+      ),
+      unsupportedVersionDefinition({
+        name: 'pino',
+        unsupportedRanges: ['<9.0.0 || >=11'],
+        supportedRanges: PINO_SUPPORTED_VERSIONS,
+        diag: this._diag,
+      }),
+    ];
+  }
+
+  /**
+   * CommonJS gets a wrapper function in place of the module; an ES-module namespace gets its
+   * `default` and `pino` bindings replaced. The wrapper checks `isEnabled()` on every call, so
+   * a disabled instrumentation creates plain loggers even where the wrapper was kept.
+   */
+  private patchModule(moduleExports: unknown): unknown {
+    const isNamespace =
+      typeof moduleExports === 'object' &&
+      moduleExports !== null &&
+      (moduleExports as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module';
+    const original = (
+      isNamespace ? (moduleExports as { default?: unknown }).default : moduleExports
+    ) as PinoModule;
+    if (typeof original !== 'function' || (original as { [PATCHED]?: boolean })[PATCHED]) {
+      return moduleExports;
+    }
+    const patched = this.wrapFactory(original);
+    // Says which loader path applied the patch: the ES-module tests check it.
+    this._diag.debug(
+      `pino patched through its ${isNamespace ? 'ES-module namespace' : 'CommonJS exports'}`,
+    );
+    if (isNamespace) {
+      const ns = moduleExports as Record<string, unknown>;
+      if (ns.pino !== undefined) ns.pino = patched;
+      ns.default = patched;
+      return moduleExports;
+    }
+    return patched;
+  }
+
+  private unpatchModule(moduleExports: unknown): void {
+    // Nothing to restore: the wrappers consult isEnabled() and step aside when disabled.
+    void moduleExports;
+  }
+
+  private wrapFactory(original: PinoModule): PinoModule {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const instrumentation = this;
+    function pino(this: unknown, ...args: unknown[]): PinoLogger {
+      if (!instrumentation.isEnabled()) return original.apply(this, args);
+      let patchedArgs: unknown[];
+      try {
+        patchedArgs = instrumentation.withOptions(args);
+      } catch {
+        patchedArgs = args; // our options could not be added: a plain logger, still correct
+      }
+      const logger = original.apply(this, patchedArgs);
+      try {
+        instrumentation.wrapWrite(logger, original.symbols);
+      } catch (error) {
+        instrumentation._diag.debug('could not wrap a pino logger', error);
+      }
+      return logger;
+    }
+    const patched = Object.assign(pino, original) as unknown as PinoModule;
+    Object.defineProperty(patched, PATCHED, { value: true });
+    // pino's module is the function with itself as `default` and `pino`.
+    (patched as Record<string, unknown>).default = patched;
+    (patched as Record<string, unknown>).pino = patched;
+    return patched;
+  }
+
+  /** The user's options plus our `hooks.logMethod`, composed with theirs. */
+  private withOptions(args: unknown[]): unknown[] {
+    const first = args[0];
+    let userOptions: Record<string, unknown> = {};
+    let rest: unknown[];
+    if (first === undefined) rest = args.slice(1);
+    else if (isDestination(first))
+      rest = args; // pino(stream) → pino(options, stream)
+    else if (typeof first === 'object' && first !== null) {
+      userOptions = first as Record<string, unknown>;
+      rest = args.slice(1);
+    } else return args;
+
+    const options: Record<string, unknown> = { ...userOptions };
+    const userHooks = (userOptions.hooks ?? {}) as Record<string, unknown>;
+    options.hooks = { ...userHooks, logMethod: this.composeLogMethod(userHooks.logMethod) };
+    return [options, ...rest];
+  }
+
+  /**
+   * Our `logMethod` hook runs first: it reads the template, and in scope `all` asks the sampler
+   * before pino does any formatting; a dropped line ends here.
+   */
+  private composeLogMethod(userHook: unknown): LogMethodHook {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const instrumentation = this;
+    const pending = this.pending;
+    const shape: CallShape = { message: '', template: undefined };
+    const next = typeof userHook === 'function' ? (userHook as LogMethodHook) : undefined;
+    return function sprintlensLogMethod(this: PinoLogger, args, method, level): void {
+      if (instrumentation.isEnabled()) {
+        let template: string | undefined;
+        let verdict: LineVerdict;
+        try {
+          readCallShape(args, shape);
+          template = shape.template;
+          verdict = decideLine({
+            severityNumber: severityFromNumericLevel(level),
+            message: shape.message,
+            template,
+            traceId: activeSpanContext()?.traceId,
+          });
+        } catch {
+          verdict = undefined;
+        }
+        if (verdict === DROP_LINE) return; // scope all: pino neither formats nor writes it
+        pending.template = template;
+        pending.verdict = verdict;
+      }
+      try {
+        if (next !== undefined) next.call(this, args, method, level);
+        else method.apply(this, args);
+      } finally {
+        // A user hook may swallow the line: nothing of it must leak into the next one.
+        pending.template = undefined;
+        pending.verdict = undefined;
+      }
+    };
+  }
+
+  /** Wraps the logger's internal write (children inherit it) to emit the record. */
+  private wrapWrite(logger: PinoLogger, symbols: PinoModule['symbols']): void {
+    const { writeSym } = symbols;
+    const original = logger[writeSym];
+    if (typeof original !== 'function') return;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const instrumentation = this;
+    const pending = this.pending;
+    const write = original as PinoWrite;
+    const wrapped: PinoWrite = function sprintlensWrite(this: PinoLogger, obj, msg, num): void {
+      const template = pending.template;
+      const verdict = pending.verdict;
+      pending.template = undefined;
+      pending.verdict = undefined;
+      if (!instrumentation.isEnabled()) {
+        write.call(this, obj, msg, num);
+        return;
+      }
+      const config = instrumentation.getConfig();
+      if (config.logSending !== false && verdict !== DROP_RECORD) {
+        try {
+          const decision = verdict === DROP_LINE ? undefined : verdict;
+          instrumentation.emitRecord({ logger: this, obj, msg, num, template, decision, symbols });
+        } catch (error) {
+          logCounters.emitFailures++;
+          instrumentation._diag.debug('could not emit a pino log record', error);
+        }
+      }
+      let spanContext;
+      if (config.logCorrelation !== false) {
+        try {
+          spanContext = activeSpanContext();
+        } catch {
+          spanContext = undefined;
+        }
+      }
+      if (spanContext === undefined) {
+        write.call(this, obj, msg, num);
+        return;
+      }
+      // The correlation fields go first, as a mixin's would; the app's own keys win.
+      const fields: Record<string, unknown> = {
+        trace_id: spanContext.traceId,
+        span_id: spanContext.spanId,
+        trace_flags: traceFlagsHex(spanContext.traceFlags),
+      };
+      if (obj instanceof Error) {
+        const errorKey = this[symbols.errorKeySym];
+        fields[typeof errorKey === 'string' ? errorKey : 'err'] = obj;
+        write.call(this, fields, msg === undefined ? obj.message : msg, num);
+      } else if (typeof obj === 'object' && obj !== null) {
+        write.call(this, Object.assign(fields, obj), msg, num);
+      } else {
+        write.call(this, fields, msg, num);
+      }
+    };
+    logger[writeSym] = wrapped;
+  }
+
+  private emitRecord(call: {
+    logger: PinoLogger;
+    obj: unknown;
+    msg: unknown;
+    num: number;
+    template: string | undefined;
+    decision: Exclude<LineVerdict, typeof DROP_LINE | typeof DROP_RECORD>;
+    symbols: PinoModule['symbols'];
+  }): void {
+    const { logger, obj, num, symbols } = call;
+    const severityNumber = severityFromNumericLevel(num);
+    const otelLogger = this.logger;
+    if (!otelLogger.enabled({ severityNumber })) return;
+    const bounds = this.getConfig().bounds ?? DEFAULT_BOUNDS;
+    const messageKey = logger[symbols.messageKeySym];
+    const errorKey = logger[symbols.errorKeySym];
+    const attributes: Attributes = {};
+    addBindings(attributes, logger, symbols.chindingsSym, bounds);
+    let body = call.msg;
+    if (obj instanceof Error) {
+      flattenFields(attributes, { err: obj }, { bounds });
+      if (body === undefined) body = obj.message;
+    } else if (typeof obj === 'object' && obj !== null) {
+      const record = obj as Record<string, unknown>;
+      if (body === undefined && typeof messageKey === 'string') body = record[messageKey];
+      if (body === undefined && typeof errorKey === 'string') {
+        const error = record[errorKey];
+        if (error instanceof Error) body = error.message;
+      }
+      flattenFields(attributes, obj, {
+        bounds,
+        skip: typeof messageKey === 'string' ? skipSet(messageKey) : undefined,
+      });
+    }
+    emitLine(
+      otelLogger,
+      {
+        severityNumber,
+        severityText: pinoSeverityText(logger, num),
+        body: typeof body === 'string' ? body : body === undefined ? '' : safeString(body),
+        attributes,
+        template: call.template,
+        decision: call.decision,
+      },
+      bounds,
+    );
+  }
+}
+
+const skipSets = new Map<string, ReadonlySet<string>>();
+
+/** The message key is the body, not an attribute; one set per distinct key, not per line. */
+function skipSet(messageKey: string): ReadonlySet<string> {
+  let set = skipSets.get(messageKey);
+  if (set === undefined) {
+    set = new Set([messageKey]);
+    skipSets.set(messageKey, set);
+  }
+  return set;
+}

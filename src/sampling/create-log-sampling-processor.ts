@@ -1,0 +1,254 @@
+import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { ConfigInvalidNumberError, ConfigInvalidRateError } from '../errors';
+import { reportWarning } from '../diag';
+import { VERSION } from '../version';
+import type { SampledSeverity } from '../config/options';
+import { getActiveLogSampler, setActiveLogSampler } from './log-sampler';
+import { LogSamplingProcessor } from './log-sampling-processor';
+import { PatternReporter } from './pattern-reporter';
+import { PatternSampler, SAMPLER_DEFAULTS } from './pattern-sampler';
+import { PolicyClient } from './policy-client';
+import { registerSamplerStats } from './sampler-metrics';
+
+/** Options of {@link createLogSamplingProcessor}. Every one is optional. */
+export interface LogSamplingOptions {
+  /** Where kept records go (e.g. a `BatchLogRecordProcessor`). Default: nowhere. */
+  downstream?: LogRecordProcessor;
+  /** Keep probability per severity, 0..1. Defaults TRACE 0.01, DEBUG 0.05, INFO 0.2, WARN 0.5. */
+  rates?: Partial<Record<SampledSeverity, number>>;
+  /** Most lines per minute kept of any one pattern (ERROR/FATAL excepted). Default 1000. */
+  budgetPerMinute?: number;
+  /** Bound of the pattern table (least recently used patterns are evicted). Default 10000. */
+  maxPatterns?: number;
+  /** How many of a new pattern's first lines are always kept. Default 5. */
+  firstOccurrences?: number;
+  /** New patterns admitted per minute before the cardinality guard trips. Default maxPatterns/10. */
+  maxNewPatternsPerMinute?: number;
+  /** `all`: instrumentations ask the sampler before the logger writes a line. Default `export`. */
+  scope?: 'export' | 'all';
+  /**
+   * Install this sampler as the one log instrumentations consult (`getActiveLogSampler()`).
+   * Default `false`; `start()` installs its own.
+   */
+  setActive?: boolean;
+
+  /** Sprint Lens backend base URL: enables the policy client and the pattern reports. */
+  endpoint?: string;
+  /** Sent as `Authorization: Bearer …` to the backend. Never logged. */
+  apiKey?: string;
+  /** `service.name` for the policy request and the reports. Default `unknown_service`. */
+  serviceName?: string;
+  /** Extra headers for the backend requests (a `user-agent` is always sent). */
+  headers?: Record<string, string>;
+  /** Policy refresh period in seconds (fractions allowed). Default 300. */
+  policyRefreshSeconds?: number;
+  /** Pattern report period in seconds (fractions allowed). Default 600. */
+  patternReportSeconds?: number;
+  /** Bound of each backend request in ms. Default 10000. */
+  requestTimeoutMillis?: number;
+  /** Most patterns in one report (largest counts first). Default 1000. */
+  maxReportPatterns?: number;
+
+  /** Clock in ms (tests). Default `Date.now`. */
+  now?: () => number;
+  /** Uniform in [0, 1) for records outside a trace (tests: a seeded generator). */
+  random?: () => number;
+}
+
+/** The sampling processor with the parts around it. */
+export interface LogSampling {
+  /** The `LogRecordProcessor` to give a `LoggerProvider`. Its shutdown also stops the rest. */
+  readonly processor: LogSamplingProcessor;
+  /** The sampler (also the {@link LogSampler} instrumentations consult). */
+  readonly sampler: PatternSampler;
+  /** The policy client, when an endpoint is set. */
+  readonly policyClient: PolicyClient | undefined;
+  /** The pattern reporter, when an endpoint is set. */
+  readonly reporter: PatternReporter | undefined;
+  /** Stops the policy client, sends the last report, unregisters metrics. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+const SEVERITIES: readonly SampledSeverity[] = ['TRACE', 'DEBUG', 'INFO', 'WARN'];
+const noopProcessor: LogRecordProcessor = {
+  onEmit: () => undefined,
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
+function number(
+  value: unknown,
+  fallback: number,
+  source: string,
+  check: (n: number) => boolean,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && check(value)) return value;
+  reportWarning(
+    new ConfigInvalidNumberError({
+      source,
+      shownValue: String(value).slice(0, 32),
+      expected: 'a positive number in range',
+      fallback: String(fallback),
+    }),
+  );
+  return fallback;
+}
+
+function resolveRates(rates: LogSamplingOptions['rates']): [number, number, number, number] {
+  const out = SEVERITIES.map((severity) => {
+    const fallback = SAMPLER_DEFAULTS.rates[severity];
+    const value: unknown = rates?.[severity];
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && value >= 0 && value <= 1) return value;
+    reportWarning(
+      new ConfigInvalidRateError({
+        source: `rates.${severity}`,
+        shownValue: String(value).slice(0, 32),
+        expected: 'a number from 0 to 1',
+        fallback: String(fallback),
+      }),
+    );
+    return fallback;
+  });
+  return out as [number, number, number, number];
+}
+
+/**
+ * Builds the sampler, its processor and (with an endpoint) the policy client and pattern
+ * reporter, and starts them. {@link createLogSamplingProcessor} is the public face of this.
+ */
+export function createLogSampling(options: LogSamplingOptions = {}): LogSampling {
+  const now = options.now ?? Date.now;
+  const positive = (n: number): boolean => Number.isFinite(n) && n > 0;
+  const count = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 10_000_000;
+  const maxPatterns = number(
+    options.maxPatterns,
+    SAMPLER_DEFAULTS.maxPatterns,
+    'maxPatterns',
+    count,
+  );
+  const sampler = new PatternSampler({
+    rates: resolveRates(options.rates),
+    budgetPerMinute: number(
+      options.budgetPerMinute,
+      SAMPLER_DEFAULTS.budgetPerMinute,
+      'budgetPerMinute',
+      positive,
+    ),
+    maxPatterns,
+    firstOccurrences: number(
+      options.firstOccurrences,
+      SAMPLER_DEFAULTS.firstOccurrences,
+      'firstOccurrences',
+      (n) => Number.isInteger(n) && n >= 0 && n <= 1000,
+    ),
+    maxNewPatternsPerMinute: number(
+      options.maxNewPatternsPerMinute,
+      Math.max(100, Math.floor(maxPatterns / 10)),
+      'maxNewPatternsPerMinute',
+      positive,
+    ),
+    maxTemplates: SAMPLER_DEFAULTS.maxTemplates,
+    scope: options.scope === 'all' ? 'all' : 'export',
+    now,
+    random: options.random ?? Math.random,
+  });
+
+  let policyClient: PolicyClient | undefined;
+  let reporter: PatternReporter | undefined;
+  const endpoint = options.endpoint?.replace(/\/+$/, '');
+  if (endpoint !== undefined && endpoint !== '') {
+    const headers: Record<string, string> = {
+      ...options.headers,
+      'user-agent': options.headers?.['user-agent'] ?? `sprintlens-node/${VERSION}`,
+    };
+    if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
+    const serviceName = options.serviceName ?? 'unknown_service';
+    const timeoutMillis = number(
+      options.requestTimeoutMillis,
+      10_000,
+      'requestTimeoutMillis',
+      positive,
+    );
+    policyClient = new PolicyClient({
+      endpoint,
+      serviceName,
+      headers,
+      refreshMillis:
+        1000 * number(options.policyRefreshSeconds, 300, 'policyRefreshSeconds', positive),
+      timeoutMillis,
+      now,
+      onPolicy: (policy) => sampler.setPolicy(policy),
+    });
+    reporter = new PatternReporter({
+      endpoint,
+      serviceName,
+      headers,
+      intervalMillis:
+        1000 * number(options.patternReportSeconds, 600, 'patternReportSeconds', positive),
+      timeoutMillis,
+      maxPatterns: number(options.maxReportPatterns, 1000, 'maxReportPatterns', count),
+      now,
+      sampler,
+    });
+  }
+
+  const processor = new LogSamplingProcessor(sampler, options.downstream ?? noopProcessor, () =>
+    shutdown(),
+  );
+  const client = policyClient;
+  const unregister = registerSamplerStats({
+    seen: sampler.seen,
+    kept: sampler.kept,
+    patternsTracked: () => sampler.table.size,
+    evictions: () => sampler.table.evictions,
+    overflow: () => sampler.overflow,
+    decisionFailures: () => processor.failures + sampler.failures,
+    policyFetchFailures: () => client?.fetchFailures ?? 0,
+    policyInvalid: () => client?.invalid ?? 0,
+    reportFailures: () => reporter?.failures ?? 0,
+    policyVersion: () => sampler.policy?.version,
+    policyAgeSeconds: () =>
+      client?.confirmedAt === undefined ? undefined : (now() - client.confirmedAt) / 1000,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    stopping ??= (async () => {
+      policyClient?.stop();
+      try {
+        await reporter?.stop();
+      } finally {
+        unregister();
+        if (getActiveLogSampler() === sampler) setActiveLogSampler(undefined);
+      }
+    })();
+    return stopping;
+  };
+
+  if (options.setActive === true) setActiveLogSampler(sampler);
+  policyClient?.start();
+  reporter?.start();
+  return { processor, sampler, policyClient, reporter, shutdown };
+}
+
+/**
+ * A `LogRecordProcessor` that samples log records by pattern and severity before handing the
+ * kept ones to `options.downstream`; usable with any `LoggerProvider`:
+ *
+ * ```ts
+ * const exporter = createLogExporter();
+ * new LoggerProvider({ processors: [
+ *   createLogSamplingProcessor({ downstream: new BatchLogRecordProcessor({ exporter }) }),
+ * ] });
+ * ```
+ *
+ * ERROR and FATAL records are always kept; others at the pattern's policy rate, else their
+ * severity's rate, capped by a per-pattern budget, with a new pattern's first lines always kept.
+ * Kept records carry `sprintlens.pattern.id`, `log.record.template` and `sprintlens.sample_rate`.
+ * See docs/log-sampling.md.
+ */
+export function createLogSamplingProcessor(options: LogSamplingOptions = {}): LogSamplingProcessor {
+  return createLogSampling(options).processor;
+}

@@ -1,0 +1,135 @@
+import { PolicyFetchFailedError, PolicyInvalidError } from '../errors';
+import { debug, reportWarning } from '../diag';
+import { backendRequest } from './backend-request';
+import { MAX_POLICY_BYTES, parsePolicy } from './sampling-policy';
+import type { SamplingPolicy } from './sampling-policy';
+
+/** Settings of a {@link PolicyClient}. */
+export interface PolicyClientOptions {
+  /** Backend base URL (no trailing slash). */
+  readonly endpoint: string;
+  readonly serviceName: string;
+  /** Authorization, user-agent and any other headers to send. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly refreshMillis: number;
+  readonly timeoutMillis: number;
+  readonly now: () => number;
+  /** Called with each new valid policy (not on a 304). */
+  readonly onPolicy: (policy: SamplingPolicy) => void;
+}
+
+/** Retry sooner than the refresh period after a failure, but not in a tight loop. */
+const RETRY_AFTER_FAILURE_MS = 30_000;
+const MIN_DELAY_MS = 50;
+
+/**
+ * Fetches the sampling policy from `GET /v1/sampling/policy?service.name=NAME` at start and then
+ * periodically, with `If-None-Match` so an unchanged policy costs a 304. A policy that fails
+ * validation, an error status or an unreachable backend leaves the last good policy in force;
+ * each failure is counted and reported (rate-limited) with a code. Runs on an unref'd timer and
+ * unref'd sockets: it never delays a log call nor keeps the app alive.
+ */
+export class PolicyClient {
+  fetchFailures = 0;
+  invalid = 0;
+  /** Clock time of the last 200 with a valid policy or 304. */
+  confirmedAt: number | undefined;
+  private etag: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private inFlight: Promise<void> | undefined;
+  private readonly url: string;
+
+  constructor(private readonly options: PolicyClientOptions) {
+    this.url =
+      `${options.endpoint}/v1/sampling/policy?service.name=` +
+      encodeURIComponent(options.serviceName);
+  }
+
+  /** First fetch now, then every refresh period. */
+  start(): void {
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One fetch (resolves when it is over; never rejects). Concurrent calls share one fetch. */
+  refresh(): Promise<void> {
+    this.inFlight ??= this.fetchOnce().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    // One pending timer at most, even when refresh() is also called from outside.
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.refresh();
+      },
+      Math.max(delay, 0),
+    );
+    this.timer.unref();
+  }
+
+  private async fetchOnce(): Promise<void> {
+    let ok = false;
+    let ttlMillis = Infinity;
+    try {
+      const headers: Record<string, string> = { ...this.options.headers };
+      if (this.etag !== undefined) headers['if-none-match'] = this.etag;
+      const response = await backendRequest({
+        url: this.url,
+        method: 'GET',
+        headers,
+        timeoutMillis: this.options.timeoutMillis,
+        maxResponseBytes: MAX_POLICY_BYTES,
+        ref: false,
+      });
+      if (response.status === 304) {
+        ok = true;
+        this.confirmedAt = this.options.now();
+        debug('sampling policy unchanged (304)');
+      } else if (response.status === 200) {
+        const parsed = parsePolicy(response.body);
+        if (parsed.ok) {
+          ok = true;
+          this.etag = response.etag;
+          this.confirmedAt = this.options.now();
+          if (parsed.policy.ttlSeconds !== undefined) ttlMillis = parsed.policy.ttlSeconds * 1000;
+          this.options.onPolicy(parsed.policy);
+          debug(`sampling policy ${parsed.policy.version} in force`);
+        } else {
+          this.invalid++;
+          reportWarning(new PolicyInvalidError(parsed.reason));
+        }
+      } else {
+        this.fetchFailures++;
+        reportWarning(new PolicyFetchFailedError(`status ${response.status}`));
+      }
+    } catch (error) {
+      this.fetchFailures++;
+      reportWarning(new PolicyFetchFailedError(describeNetworkError(error)));
+    }
+    const refresh = Math.min(this.options.refreshMillis, ttlMillis);
+    this.schedule(Math.max(MIN_DELAY_MS, ok ? refresh : Math.min(refresh, RETRY_AFTER_FAILURE_MS)));
+  }
+}
+
+/** A network error as a short, secret-free reason (`ECONNREFUSED`, `timeout`). */
+export function describeNetworkError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    if (error.message === 'timeout' || error.message === 'response too large') return error.message;
+    return error.name;
+  }
+  return 'unknown error';
+}

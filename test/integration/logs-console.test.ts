@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OtlpReceiver } from '../support/otlp-receiver';
+import { linkPackageIntoApps } from '../support/spawn-app';
+import { byBody, modes, runFixture, severityOf, telemetryOf } from './logs-harness';
+
+const receiver = new OtlpReceiver();
+
+beforeAll(async () => {
+  linkPackageIntoApps();
+  await receiver.start();
+});
+afterAll(() => receiver.close());
+
+describe.each(modes('logs', 'console'))('console, $kind', (mode) => {
+  const service = `logs-console-${mode.kind}`;
+
+  it('exports every call correlated, with severity, util.format body and template; stdout and stderr unchanged', async () => {
+    const [result, plain] = await Promise.all([
+      runFixture({ receiver, service, mode }),
+      runFixture({ receiver, service: service + '-plain', mode, uninstrumented: true }),
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(plain.stdout);
+    expect(result.stderr).toBe(plain.stderr);
+    expect(result.stdout).toContain('user ann logged in\n');
+
+    const { span, logs } = await telemetryOf(receiver, service, 'console-work', 5);
+    expect(logs).toHaveLength(5);
+    const login = byBody(logs, 'user ann logged in');
+    expect(severityOf(login)).toBe(9);
+    expect(login.severityText).toBe('log');
+    expect(login.attributes['log.record.template']).toBe('user %s logged in');
+    expect(severityOf(byBody(logs, 'disk at 91%'))).toBe(13);
+    const failed = byBody(logs, 'failed Error: boom');
+    expect(severityOf(failed)).toBe(17);
+    expect(failed.attributes).toMatchObject({
+      'exception.type': 'Error',
+      'exception.message': 'boom',
+    });
+    expect(severityOf(byBody(logs, 'please drop this debug line'))).toBe(5);
+    for (const body of ['user ann', 'disk at', 'failed', 'please drop']) {
+      const log = byBody(logs, body);
+      expect(log.traceId).toBe(span.traceId);
+      expect(log.spanId).toBe(span.spanId);
+    }
+    const outside = byBody(logs, 'outside any span');
+    expect(outside.traceId).toBeUndefined();
+    expect(severityOf(outside)).toBe(9);
+    expect(receiver.logsOf(service + '-plain')).toEqual([]);
+  });
+
+  it('scope all: a dropped console line is not printed and not exported', async () => {
+    const sampled = `${service}-all`;
+    const result = await runFixture({
+      receiver,
+      service: sampled,
+      mode,
+      env: { FIXTURE_SAMPLER: 'all' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('please drop');
+    expect(result.stdout).toContain('user ann logged in');
+    const { logs } = await telemetryOf(receiver, sampled, 'console-work', 4);
+    expect(logs).toHaveLength(4);
+    expect(byBody(logs, 'user ann logged in').attributes).toMatchObject({
+      'sprintlens.pattern.id': 'fixture-17',
+      'sprintlens.sample_rate': 4,
+    });
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Shared pieces of the log integration tests: real fixture apps (test/fixtures/apps/logs*)
+ * run under `--require` and `--import sprintlens/register`, exporting to the real OTLP receiver.
+ */
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { VERSIONS_DIR } from '../support/global-setup';
+import type { OtlpReceiver, ReceivedLog, ReceivedSpan } from '../support/otlp-receiver';
+import { APPS_DIR, runApp } from '../support/spawn-app';
+import type { AppResult } from '../support/spawn-app';
+
+/** The log instrumentations, turned off together for the "uninstrumented" reference run. */
+const LOG_INSTRUMENTATIONS = 'pino,winston,bunyan,console';
+
+/** Links `test/fixtures/apps/<folder>/node_modules/<pkg>` to the version-matrix install. */
+export function linkOlderVersion(folder: string, pkg: string, version: string): void {
+  const link = join(APPS_DIR, folder, 'node_modules', pkg);
+  mkdirSync(dirname(link), { recursive: true });
+  rmSync(link, { force: true, recursive: true });
+  symlinkSync(join(VERSIONS_DIR, version, 'node_modules', pkg), link, 'dir');
+}
+
+/** One way to start a fixture: CommonJS with --require or ES module with --import. */
+export interface Mode {
+  readonly kind: 'cjs' | 'esm';
+  /** The entry, relative to test/fixtures/apps, e.g. `logs/pino.cjs`. */
+  readonly entry: string;
+}
+
+export function modes(folder: string, name: string): Mode[] {
+  return [
+    { kind: 'cjs', entry: `${folder}/${name}.cjs` },
+    { kind: 'esm', entry: `${folder}/${name}.mjs` },
+  ];
+}
+
+function args(mode: Mode): string[] {
+  return [mode.kind === 'cjs' ? '--require' : '--import', 'sprintlens/register', mode.entry];
+}
+
+/** Options of {@link runFixture}. */
+export interface FixtureRun {
+  readonly receiver: OtlpReceiver;
+  readonly service: string;
+  readonly mode: Mode;
+  readonly env?: Record<string, string>;
+  /** Run with the log instrumentations disabled (the SDK itself still starts). */
+  readonly uninstrumented?: boolean;
+}
+
+/** Runs a fixture app to its end; sampling is off so that every line is exported. */
+export function runFixture(run: FixtureRun): Promise<AppResult> {
+  return runApp({
+    args: args(run.mode),
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: run.receiver.url,
+      OTEL_SERVICE_NAME: run.service,
+      SPRINTLENS_LOG_SAMPLING: 'off',
+      ...(run.uninstrumented ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: LOG_INSTRUMENTATIONS } : {}),
+      ...run.env,
+    },
+  });
+}
+
+/** Waits for `count` records and the span named `spanName` of `service`. */
+export async function telemetryOf(
+  receiver: OtlpReceiver,
+  service: string,
+  spanName: string,
+  count: number,
+): Promise<{ span: ReceivedSpan; logs: ReceivedLog[] }> {
+  await receiver.waitFor(
+    () =>
+      receiver.logsOf(service).length >= count &&
+      receiver.spansOf(service).some((s) => s.name === spanName),
+  );
+  const span = receiver.spansOf(service).find((s) => s.name === spanName)!;
+  return { span, logs: receiver.logsOf(service) };
+}
+
+/** The record whose body is (or starts with) `body`. */
+export function byBody(logs: readonly ReceivedLog[], body: string): ReceivedLog {
+  const found = logs.find((l) => typeof l.body === 'string' && l.body.startsWith(body));
+  if (found === undefined) throw new Error(`no record with body ${JSON.stringify(body)}`);
+  return found;
+}
+
+/** The receiver may decode severity numbers as enum names or numbers: always a number. */
+export function severityOf(log: ReceivedLog): number {
+  const value = log.severityNumber;
+  if (typeof value === 'number') return value;
+  const names: Record<string, number> = {
+    SEVERITY_NUMBER_TRACE: 1,
+    SEVERITY_NUMBER_DEBUG: 5,
+    SEVERITY_NUMBER_INFO: 9,
+    SEVERITY_NUMBER_WARN: 13,
+    SEVERITY_NUMBER_ERROR: 17,
+    SEVERITY_NUMBER_FATAL: 21,
+  };
+  return names[String(value)] ?? Number(value);
+}
+
+/** Removes the correlation fields from a JSON line (keeping every other key in order). */
+export function withoutTraceFields(line: string): string {
+  if (!line.startsWith('{')) return line;
+  const parsed = JSON.parse(line) as Record<string, unknown>;
+  delete parsed.trace_id;
+  delete parsed.span_id;
+  delete parsed.trace_flags;
+  return JSON.stringify(parsed);
+}
+
+/** Non-empty stdout lines. */
+export function lines(output: string): string[] {
+  return output.split('\n').filter((l) => l !== '');
+}

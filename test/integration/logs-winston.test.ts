@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OtlpReceiver } from '../support/otlp-receiver';
+import { linkPackageIntoApps } from '../support/spawn-app';
+import {
+  byBody,
+  lines,
+  modes,
+  runFixture,
+  severityOf,
+  telemetryOf,
+  withoutTraceFields,
+} from './logs-harness';
+
+const receiver = new OtlpReceiver();
+
+beforeAll(async () => {
+  linkPackageIntoApps();
+  await receiver.start();
+});
+afterAll(() => receiver.close());
+
+describe.each(modes('logs', 'winston'))('winston 3, $kind', (mode) => {
+  const service = `logs-winston-${mode.kind}`;
+
+  it('exports every line correlated, with severity, body, meta and template; output unchanged but for trace fields', async () => {
+    const [result, plain] = await Promise.all([
+      runFixture({ receiver, service, mode, env: { OTEL_LOG_LEVEL: 'debug' } }),
+      runFixture({ receiver, service: service + '-plain', mode, uninstrumented: true }),
+    ]);
+    expect(result.code).toBe(0);
+    expect(plain.code).toBe(0);
+    expect(result.stderr).toContain(
+      mode.kind === 'esm'
+        ? 'winston patched through its ES-module namespace'
+        : 'winston patched through its CommonJS exports',
+    );
+
+    const out = lines(result.stdout);
+    expect(out).toHaveLength(5);
+    for (const line of out.slice(0, 4)) {
+      expect(JSON.parse(line)).toMatchObject({
+        trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+        span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+        trace_flags: '01',
+      });
+    }
+    expect(out[4]).not.toContain('trace_id');
+    expect(out.map(withoutTraceFields)).toEqual(lines(plain.stdout));
+
+    const { span, logs } = await telemetryOf(receiver, service, 'winston-work', 5);
+    expect(logs).toHaveLength(5);
+    const login = byBody(logs, 'user ann logged in');
+    expect(severityOf(login)).toBe(9);
+    expect(login.severityText).toBe('info');
+    expect(login.attributes).toMatchObject({
+      service: 'fixture',
+      'user.id': 7,
+      'log.record.template': 'user %s logged in',
+    });
+    const disk = byBody(logs, 'disk at 91%');
+    expect(severityOf(disk)).toBe(13);
+    expect(disk.attributes.requestId).toBe('r-1');
+    const failed = byBody(logs, 'failed boom');
+    expect(severityOf(failed)).toBe(17);
+    expect(String(failed.attributes['exception.stacktrace'])).toContain('logs-scenarios.cjs');
+    expect(severityOf(byBody(logs, 'please drop this debug line'))).toBe(5);
+    for (const body of ['user ann', 'disk at', 'failed boom', 'please drop']) {
+      const log = byBody(logs, body);
+      expect(log.traceId).toBe(span.traceId);
+      expect(log.spanId).toBe(span.spanId);
+    }
+    expect(byBody(logs, 'outside any span').traceId).toBeUndefined();
+    expect(receiver.logsOf(service + '-plain')).toEqual([]);
+  });
+
+  it('scope all: a dropped line reaches no transport and no exporter', async () => {
+    const sampled = `${service}-all`;
+    const result = await runFixture({
+      receiver,
+      service: sampled,
+      mode,
+      env: { FIXTURE_SAMPLER: 'all' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('please drop');
+    expect(lines(result.stdout)).toHaveLength(4);
+    const { logs } = await telemetryOf(receiver, sampled, 'winston-work', 4);
+    expect(logs).toHaveLength(4);
+    expect(byBody(logs, 'user ann logged in').attributes).toMatchObject({
+      'sprintlens.pattern.id': 'fixture-17',
+      'sprintlens.sample_rate': 4,
+    });
+  });
+});

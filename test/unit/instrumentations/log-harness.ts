@@ -1,0 +1,119 @@
+/**
+ * Shared pieces of the log instrumentation tests: a real LoggerProvider exporting to an
+ * InMemoryLogRecordExporter, a real TracerProvider with the async-hooks context manager (so
+ * records pick up the active span), and a small deterministic LogSampler: a test double of our
+ * own sampling contract, installed with setActiveLogSampler.
+ */
+import { context } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type {
+  LogSampleDecision,
+  LogSampleInput,
+  LogSampler,
+} from '../../../src/sampling/log-sampler';
+import { VERSIONS_DIR } from '../../support/global-setup';
+
+export interface LogHarness {
+  readonly exporter: InMemoryLogRecordExporter;
+  readonly provider: LoggerProvider;
+  records(): ReadableLogRecord[];
+  reset(): void;
+  /** Runs `fn` inside an active span; returns the span's ids. */
+  inSpan(fn: () => void): { traceId: string; spanId: string };
+  close(): Promise<void>;
+}
+
+/** Wires `instrumentation` to a fresh in-memory logger provider. */
+export function logHarness(instrumentation: Instrumentation): LogHarness {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const exporter = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    processors: [new SimpleLogRecordProcessor({ exporter })],
+  });
+  instrumentation.setLoggerProvider?.(provider);
+  const tracer = new TracerProvider({}).getTracer('log-tests');
+  return {
+    exporter,
+    provider,
+    records: () => exporter.getFinishedLogRecords().slice(),
+    reset: () => exporter.reset(),
+    inSpan(fn) {
+      return tracer.startActiveSpan('work', (span: Span) => {
+        try {
+          fn();
+        } finally {
+          span.end();
+        }
+        const { traceId, spanId } = span.spanContext();
+        return { traceId, spanId };
+      });
+    },
+    async close() {
+      await provider.shutdown();
+      context.disable();
+    },
+  };
+}
+
+/**
+ * Deterministic sampler: drops every line whose message or template contains "drop", keeps the
+ * rest at rate 4, and records what it was asked.
+ */
+export class KeywordSampler implements LogSampler {
+  readonly inputs: LogSampleInput[] = [];
+  constructor(readonly scope: 'export' | 'all' = 'all') {}
+  decide(input: LogSampleInput): LogSampleDecision {
+    this.inputs.push({ ...input });
+    const text = input.template ?? input.message;
+    return {
+      keep: !text.includes('drop'),
+      patternId: 'p-' + text.length,
+      template: text,
+      sampleRate: 4,
+    };
+  }
+}
+
+/** `require` for an older major from the version matrix (test/versions/<name>). */
+export function requireVersion(name: string): NodeJS.Require {
+  return createRequire(join(VERSIONS_DIR, name, 'package.json'));
+}
+
+/** Collects what a logger writes (a pino/bunyan destination or a raw stream). */
+export class LineSink {
+  readonly lines: string[] = [];
+  write(chunk: string): boolean {
+    this.lines.push(chunk);
+    return true;
+  }
+}
+
+/** Values an app may log that must not break anything. */
+export function hostileValues(): Record<string, unknown> {
+  const circular: Record<string, unknown> = { name: 'loop' };
+  circular.self = circular;
+  return {
+    circular,
+    big: 12345678901234567890n,
+    buffer: Buffer.from('binary\u0000data'),
+    error: new TypeError('bad input'),
+    nothing: undefined,
+    huge: 'x'.repeat(1024 * 1024),
+    broken: 'lone \ud800 surrogate',
+    nested: { a: { b: { c: { d: { e: 1 } } } } },
+    list: [1, 2, 3],
+    mixed: [1, 'two', { three: 3 }],
+    when: new Date(0),
+  };
+}
