@@ -1,12 +1,22 @@
-import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { resolveConfig } from '../src/config/resolve';
 import type { SprintlensOptions } from '../src/config/options';
 import { reportWarning } from '../src/diag';
-import { stockLogExporter, stockMetricExporter, stockTraceExporter } from './stock';
+import { logTransport, metricTransport, traceTransport } from './factory';
+import { createMetricExporter as metricExporterOn } from './metric-exporter';
+import type { Transport, TransportStats } from './transport/transport';
+import type { TransportTunables } from './transport/types';
 
-/** Options of the exporter factories: the connection-related subset of {@link SprintlensOptions}. */
+export type { TransportStats } from './transport/transport';
+export type { TransportTunables, DropReason } from './transport/types';
+
+/**
+ * Options of the exporter factories: the connection-related subset of {@link SprintlensOptions},
+ * plus the transport's tunables (see docs/exporter.md).
+ */
 export type ExporterOptions = Pick<
   SprintlensOptions,
   | 'endpoint'
@@ -16,32 +26,90 @@ export type ExporterOptions = Pick<
   | 'protocol'
   | 'exportTimeoutMillis'
   | 'compression'
->;
+  | 'queueMaxBytes'
+  | 'spoolDir'
+  | 'shutdownTimeoutMillis'
+> & {
+  /** Transport tunables: retry budget, batch and concurrency bounds, circuit breaker... */
+  transport?: Partial<TransportTunables>;
+};
+
+/** What the exporters add to the OTel interfaces: the accounting snapshot. */
+export interface TransportStatsSource {
+  /** Received, delivered, dropped (by reason), queued, in flight and spooled records. */
+  stats(): TransportStats;
+}
 
 function resolved(options: ExporterOptions | undefined) {
-  const { config, warnings } = resolveConfig(options ?? {});
+  const { transport: _transport, ...rest } = options ?? {};
+  const { config, warnings } = resolveConfig(rest);
   for (const warning of warnings) reportWarning(warning);
   return config;
 }
 
+// ExportResultCode from @opentelemetry/core, inlined so that this module loads nothing heavy.
+const SUCCESS: ExportResult = { code: 0 };
+const FAILED: ExportResult = { code: 1, error: new Error('sprintlens export queue full') };
+
+/**
+ * Hands each export call's items to the transport and reports the result once they have left
+ * it (delivered, dropped and counted, or spooled), so that a batch processor's `forceFlush()`
+ * means "sent". `start()` does not use this path: its processors feed the queue directly.
+ */
+class TransportExporter<T> implements TransportStatsSource {
+  constructor(private readonly transport: Transport<T>) {}
+
+  export(items: T[], resultCallback: (result: ExportResult) => void): void {
+    if (!this.transport.enqueue(items)) {
+      resultCallback(FAILED);
+      return;
+    }
+    this.transport.flush().then(
+      () => resultCallback(SUCCESS),
+      () => resultCallback(FAILED),
+    );
+  }
+
+  forceFlush(): Promise<void> {
+    return this.transport.flush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.transport.shutdown();
+  }
+
+  stats(): TransportStats {
+    return this.transport.stats();
+  }
+}
+
 /**
  * A `SpanExporter` sending OTLP/HTTP to the Sprint Lens backend (when `endpoint` or
- * `SPRINTLENS_ENDPOINT` is set) or to the OTLP collector, configured like `start()`.
- * Use it in your own `NodeSDK` or `TracerProvider`.
+ * `SPRINTLENS_ENDPOINT` is set) or to the OTLP collector, configured like `start()`, on the
+ * robust transport (bounded queue, batching, compression, retries, 413 split, circuit breaker,
+ * adaptive concurrency, optional disk spool). Use it in your own `NodeSDK` or `TracerProvider`.
  */
-export function createTraceExporter(options?: ExporterOptions): SpanExporter {
-  const config = resolved(options);
-  return stockTraceExporter(config.traces, config.compression);
+export function createTraceExporter(
+  options?: ExporterOptions,
+): SpanExporter & TransportStatsSource {
+  const exporter = new TransportExporter<ReadableSpan>(
+    traceTransport(resolved(options), options?.transport),
+  );
+  return exporter;
 }
 
 /** A `LogRecordExporter` configured like {@link createTraceExporter}. */
-export function createLogExporter(options?: ExporterOptions): LogRecordExporter {
-  const config = resolved(options);
-  return stockLogExporter(config.logs, config.compression);
+export function createLogExporter(
+  options?: ExporterOptions,
+): LogRecordExporter & TransportStatsSource {
+  return new TransportExporter<ReadableLogRecord>(
+    logTransport(resolved(options), options?.transport),
+  );
 }
 
 /** A `PushMetricExporter` configured like {@link createTraceExporter}. */
-export function createMetricExporter(options?: ExporterOptions): PushMetricExporter {
-  const config = resolved(options);
-  return stockMetricExporter(config.metrics, config.compression);
+export function createMetricExporter(
+  options?: ExporterOptions,
+): PushMetricExporter & TransportStatsSource {
+  return metricExporterOn(metricTransport(resolved(options), options?.transport));
 }

@@ -4,7 +4,9 @@ import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { ResolvedConfig, SprintlensOptions } from '../config/options';
-import { stockLogExporter, stockMetricExporter, stockTraceExporter } from '../../exporters/stock';
+import { logTransport, metricTransport, traceTransport } from '../../exporters/factory';
+import { TransportLogRecordProcessor, TransportSpanProcessor } from '../../exporters/processors';
+import { createMetricExporter } from '../../exporters/metric-exporter';
 import type { Providers } from './globals';
 import { buildResource } from './resource';
 import { buildSampler } from './sampler';
@@ -12,23 +14,26 @@ import { buildSampler } from './sampler';
 /** How often metrics are pushed; GenAI metrics are low-volume, a minute is the OTel default. */
 const METRIC_EXPORT_INTERVAL_MS = 60_000;
 
-/** Builds the tracer, logger and meter providers with their exporters. */
+/**
+ * Builds the tracer, logger and meter providers. Spans and log records go straight from their
+ * processor into the robust transport's queue (it batches itself); a user-supplied exporter
+ * gets the stock batch processor instead.
+ */
 export function buildProviders(config: ResolvedConfig, options: SprintlensOptions): Providers {
   const resource = buildResource(config);
   const spanProcessors: SpanProcessor[] = [
-    new BatchSpanProcessor({
-      exporter: options.traceExporter ?? stockTraceExporter(config.traces, config.compression),
-    }),
+    options.traceExporter === undefined
+      ? new TransportSpanProcessor(traceTransport(config))
+      : new BatchSpanProcessor({ exporter: options.traceExporter }),
     ...(options.spanProcessors ?? []),
   ];
   const logProcessors: LogRecordProcessor[] = [
-    new BatchLogRecordProcessor({
-      exporter: options.logExporter ?? stockLogExporter(config.logs, config.compression),
-    }),
+    options.logExporter === undefined
+      ? new TransportLogRecordProcessor(logTransport(config))
+      : new BatchLogRecordProcessor({ exporter: options.logExporter }),
     ...(options.logRecordProcessors ?? []),
   ];
-  const metricExporter =
-    options.metricExporter ?? stockMetricExporter(config.metrics, config.compression);
+  const metricExporter = options.metricExporter ?? createMetricExporter(metricTransport(config));
   return {
     tracerProvider: new TracerProvider({ resource, sampler: buildSampler(config), spanProcessors }),
     loggerProvider: new LoggerProvider({ resource, processors: logProcessors }),

@@ -1,0 +1,283 @@
+/**
+ * Accounting of every record: per transport a cheap snapshot (`stats()`), and process-wide
+ * prom-client metrics in `sdkRegistry`. At every moment
+ *
+ *     received = delivered + dropped + queued + in_flight + spooled
+ *
+ * where `received` includes records recovered from the disk spool of an earlier process.
+ */
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { sdkRegistry } from '../../src/metrics/registry';
+import type { DropReason, SignalName } from './types';
+import { DROP_REASONS } from './types';
+
+/** A point-in-time snapshot of one transport's accounting. */
+export interface TransportStats {
+  received: number;
+  delivered: number;
+  dropped: number;
+  droppedByReason: Record<DropReason, number>;
+  queued: number;
+  queuedBytes: number;
+  inFlight: number;
+  spooled: number;
+  /** Records recovered from the spool at open (also counted in `received`). */
+  recovered: number;
+  /** Requests that were retries of an earlier attempt. */
+  retries: number;
+  /** Records sent again after an attempt whose answer was lost (may be duplicated). */
+  possibleDuplicates: number;
+  requests: number;
+  concurrencyLimit: number;
+  batchRecords: number;
+  circuit: 'closed' | 'open' | 'half-open';
+}
+
+interface Metrics {
+  received: Counter<'signal'>;
+  delivered: Counter<'signal'>;
+  dropped: Counter<'signal' | 'reason'>;
+  queued: Gauge<'signal'>;
+  inFlight: Gauge<'signal'>;
+  spooled: Gauge<'signal'>;
+  retries: Counter<'signal'>;
+  duplicates: Counter<'signal'>;
+  duration: Histogram<'signal' | 'outcome'>;
+  batchRecords: Histogram<'signal'>;
+  compressionRatio: Histogram<'signal'>;
+  concurrency: Gauge<'signal'>;
+  circuit: Gauge<'signal'>;
+}
+
+let metrics: Metrics | undefined;
+
+function sharedMetrics(): Metrics {
+  if (metrics !== undefined) return metrics;
+  const registers = [sdkRegistry];
+  const signal = ['signal'] as const;
+  metrics = {
+    received: new Counter({
+      name: 'sprintlens_exporter_received_records_total',
+      help: 'Records handed to the exporter (including records recovered from the disk spool).',
+      labelNames: signal,
+      registers,
+    }),
+    delivered: new Counter({
+      name: 'sprintlens_exporter_delivered_records_total',
+      help: 'Records the endpoint accepted.',
+      labelNames: signal,
+      registers,
+    }),
+    dropped: new Counter({
+      name: 'sprintlens_exporter_dropped_records_total',
+      help: 'Records given up on, by reason (see docs/exporter.md).',
+      labelNames: ['signal', 'reason'] as const,
+      registers,
+    }),
+    queued: new Gauge({
+      name: 'sprintlens_exporter_queued_records',
+      help: 'Records waiting in the in-memory queue.',
+      labelNames: signal,
+      registers,
+    }),
+    inFlight: new Gauge({
+      name: 'sprintlens_exporter_in_flight_records',
+      help: 'Records in batches being sent or waiting to be retried.',
+      labelNames: signal,
+      registers,
+    }),
+    spooled: new Gauge({
+      name: 'sprintlens_exporter_spooled_records',
+      help: 'Records waiting in the disk spool.',
+      labelNames: signal,
+      registers,
+    }),
+    retries: new Counter({
+      name: 'sprintlens_exporter_retries_total',
+      help: 'Export requests that were retries of an earlier attempt.',
+      labelNames: signal,
+      registers,
+    }),
+    duplicates: new Counter({
+      name: 'sprintlens_exporter_possible_duplicate_records_total',
+      help: 'Records sent again after an attempt whose answer was lost; the backend may hold them twice.',
+      labelNames: signal,
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'sprintlens_exporter_request_duration_seconds',
+      help: 'Duration of export requests.',
+      labelNames: ['signal', 'outcome'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    batchRecords: new Histogram({
+      name: 'sprintlens_exporter_batch_records',
+      help: 'Records per export request.',
+      labelNames: signal,
+      buckets: [1, 8, 32, 128, 512, 2048, 8192],
+      registers,
+    }),
+    compressionRatio: new Histogram({
+      name: 'sprintlens_exporter_compression_ratio',
+      help: 'Compressed size over encoded size of request bodies (1 = not compressed).',
+      labelNames: signal,
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1],
+      registers,
+    }),
+    concurrency: new Gauge({
+      name: 'sprintlens_exporter_concurrency_limit',
+      help: 'Current adaptive limit of export requests in flight.',
+      labelNames: signal,
+      registers,
+    }),
+    circuit: new Gauge({
+      name: 'sprintlens_exporter_circuit_state',
+      help: 'Circuit breaker state: 0 closed, 1 open, 2 half-open.',
+      labelNames: signal,
+      registers,
+    }),
+  };
+  return metrics;
+}
+
+function zeroReasons(): Record<DropReason, number> {
+  const reasons = {} as Record<DropReason, number>;
+  for (const reason of DROP_REASONS) reasons[reason] = 0;
+  return reasons;
+}
+
+/**
+ * The counters of one transport. Transitions move records between the states in one call,
+ * so the identity holds between any two calls.
+ */
+export class Accounting {
+  readonly counts = {
+    received: 0,
+    delivered: 0,
+    dropped: 0,
+    queued: 0,
+    inFlight: 0,
+    spooled: 0,
+    recovered: 0,
+    retries: 0,
+    possibleDuplicates: 0,
+    requests: 0,
+  };
+  readonly droppedByReason = zeroReasons();
+  private readonly labels: { signal: SignalName };
+  private readonly m: Metrics;
+
+  constructor(readonly signal: SignalName) {
+    this.labels = { signal };
+    this.m = sharedMetrics();
+  }
+
+  /** New records accepted into the queue. */
+  enqueued(records: number): void {
+    this.counts.received += records;
+    this.counts.queued += records;
+    this.m.received.inc(this.labels, records);
+    this.m.queued.inc(this.labels, records);
+  }
+
+  /** New records refused at the door. */
+  refused(records: number, reason: DropReason): void {
+    this.counts.received += records;
+    this.m.received.inc(this.labels, records);
+    this.count(records, reason);
+  }
+
+  /** Queue to in flight. */
+  dequeued(records: number): void {
+    this.counts.queued -= records;
+    this.counts.inFlight += records;
+    this.m.queued.dec(this.labels, records);
+    this.m.inFlight.inc(this.labels, records);
+  }
+
+  /** In flight to delivered (minus what a partial success rejected). */
+  delivered(records: number, rejected: number): void {
+    const rejectedNow = Math.min(records, rejected);
+    this.counts.inFlight -= records;
+    this.m.inFlight.dec(this.labels, records);
+    this.counts.delivered += records - rejectedNow;
+    this.m.delivered.inc(this.labels, records - rejectedNow);
+    if (rejectedNow > 0) this.count(rejectedNow, 'partial_success');
+  }
+
+  /** In flight to dropped. */
+  droppedInFlight(records: number, reason: DropReason): void {
+    this.counts.inFlight -= records;
+    this.m.inFlight.dec(this.labels, records);
+    this.count(records, reason);
+  }
+
+  /** In flight to the spool. */
+  spooledFromFlight(records: number): void {
+    this.counts.inFlight -= records;
+    this.counts.spooled += records;
+    this.m.inFlight.dec(this.labels, records);
+    this.m.spooled.inc(this.labels, records);
+  }
+
+  /** Records found in the spool at open (left by an earlier process). */
+  recoveredFromSpool(records: number): void {
+    this.counts.received += records;
+    this.counts.recovered += records;
+    this.counts.spooled += records;
+    this.m.received.inc(this.labels, records);
+    this.m.spooled.inc(this.labels, records);
+  }
+
+  /** Spool to in flight (a claimed entry). */
+  claimedFromSpool(records: number): void {
+    this.counts.spooled -= records;
+    this.counts.inFlight += records;
+    this.m.spooled.dec(this.labels, records);
+    this.m.inFlight.inc(this.labels, records);
+  }
+
+  /** Lost from the spool: evicted by its bound, failed to persist, or found corrupt. */
+  lostFromSpool(records: number, reason: DropReason): void {
+    this.counts.spooled -= records;
+    this.m.spooled.dec(this.labels, records);
+    this.count(records, reason);
+  }
+
+  request(options: { retry: boolean; seconds: number; outcome: string; records: number }): void {
+    this.counts.requests += 1;
+    if (options.retry) {
+      this.counts.retries += 1;
+      this.m.retries.inc(this.labels);
+    }
+    this.m.duration.observe(
+      { signal: this.labels.signal, outcome: options.outcome },
+      options.seconds,
+    );
+  }
+
+  batch(records: number, ratio: number): void {
+    this.m.batchRecords.observe(this.labels, records);
+    this.m.compressionRatio.observe(this.labels, ratio);
+  }
+
+  possibleDuplicate(records: number): void {
+    this.counts.possibleDuplicates += records;
+    this.m.duplicates.inc(this.labels, records);
+  }
+
+  concurrencyLimit(limit: number): void {
+    this.m.concurrency.set(this.labels, limit);
+  }
+
+  circuitState(value: number): void {
+    this.m.circuit.set(this.labels, value);
+  }
+
+  private count(records: number, reason: DropReason): void {
+    this.counts.dropped += records;
+    this.droppedByReason[reason] += records;
+    this.m.dropped.inc({ signal: this.labels.signal, reason }, records);
+  }
+}
