@@ -1,9 +1,17 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { BunyanInstrumentation } from './bunyan';
+import { ConsoleInstrumentation } from './console';
+import { PinoInstrumentation } from './pino';
+import { WinstonInstrumentation } from './winston';
+import { OpenAIInstrumentation } from './openai';
+import { AnthropicInstrumentation } from './anthropic';
 
 /** What every instrumentation factory receives: the resolved settings it may need. */
 export interface InstrumentationFactoryOptions {
   /** Capture prompts and completions (opt-in). */
   readonly captureContent: boolean;
+  /** JSON price file overriding the shipped LLM prices (`SPRINTLENS_PRICES`). */
+  readonly pricesFile?: string | undefined;
 }
 
 /** One instrumented library. */
@@ -22,13 +30,23 @@ export interface InstrumentationEntry {
  * instrumentation that a later release adds.
  */
 export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
-  { name: 'openai', modules: ['openai'] },
-  { name: 'anthropic', modules: ['@anthropic-ai/sdk'] },
+  {
+    name: 'openai',
+    modules: ['openai'],
+    create: (o) =>
+      new OpenAIInstrumentation({ captureContent: o.captureContent, pricesFile: o.pricesFile }),
+  },
+  {
+    name: 'anthropic',
+    modules: ['@anthropic-ai/sdk'],
+    create: (o) =>
+      new AnthropicInstrumentation({ captureContent: o.captureContent, pricesFile: o.pricesFile }),
+  },
   { name: 'langchain', modules: ['@langchain/core'] },
-  { name: 'pino', modules: ['pino'] },
-  { name: 'winston', modules: ['winston'] },
-  { name: 'bunyan', modules: ['bunyan'] },
-  { name: 'console', modules: [] },
+  { name: 'pino', modules: ['pino'], create: () => new PinoInstrumentation() },
+  { name: 'winston', modules: ['winston'], create: () => new WinstonInstrumentation() },
+  { name: 'bunyan', modules: ['bunyan'], create: () => new BunyanInstrumentation() },
+  { name: 'console', modules: [], create: () => new ConsoleInstrumentation() },
 ];
 
 /** All known instrumentation names. */

@@ -228,6 +228,30 @@ export class ExportFailedError extends SprintlensError {
   }
 }
 
+/** The endpoint refused a batch for good (400 or another non-retryable status): dropped. */
+export class ExportRejectedError extends SprintlensError {
+  readonly code = 'SL_EXPORT_REJECTED';
+  override readonly name = 'ExportRejectedError';
+  constructor(signal: string, status: number) {
+    super(
+      `The endpoint answered ${status} to a ${signal} export; the batch was dropped and counted ` +
+        '(sprintlens_exporter_dropped_records_total). Check the endpoint URL and protocol.',
+    );
+  }
+}
+
+/** The transport gave up on records (queue full, retry budget spent, too large, shutdown). */
+export class ExportDroppedError extends SprintlensError {
+  readonly code = 'SL_EXPORT_DROPPED';
+  override readonly name = 'ExportDroppedError';
+  constructor(signal: string, reason: string) {
+    super(
+      `${signal} records were dropped (reason ${reason}) and counted in ` +
+        'sprintlens_exporter_dropped_records_total. See docs/exporter.md for this reason.',
+    );
+  }
+}
+
 /** `sprintlens doctor`: the endpoint did not accept a minimal OTLP request. */
 export class DoctorEndpointUnreachableError extends SprintlensError {
   readonly code = 'SL_DOCTOR_ENDPOINT_UNREACHABLE';
@@ -265,6 +289,131 @@ export class MetricsServerFailedError extends SprintlensError {
   }
 }
 
+/** Where a spool condition happened (no payload, ever). */
+export interface SpoolErrorDetails {
+  /** `traces`, `logs` or `metrics`. */
+  readonly signal: string;
+  /** The spool directory or file concerned. */
+  readonly path: string;
+  readonly cause?: unknown;
+}
+
+/** A batch could not be written to the disk spool; it is lost and counted. */
+export class SpoolWriteFailedError extends SprintlensError {
+  readonly code = 'SL_SPOOL_WRITE_FAILED';
+  override readonly name = 'SpoolWriteFailedError';
+  constructor(details: SpoolErrorDetails) {
+    super(
+      `A ${details.signal} batch could not be written to the spool at ${details.path} ` +
+        `(${describeCause(details.cause)}); it was dropped and counted. Check that ` +
+        'SPRINTLENS_SPOOL_DIR is writable and the disk is not full.',
+      { cause: details.cause },
+    );
+  }
+}
+
+/** Scanning, claiming, acknowledging or releasing spooled entries failed; retried later. */
+export class SpoolReadFailedError extends SprintlensError {
+  readonly code = 'SL_SPOOL_READ_FAILED';
+  override readonly name = 'SpoolReadFailedError';
+  constructor(details: SpoolErrorDetails) {
+    super(
+      `The ${details.signal} spool at ${details.path} could not be read or updated ` +
+        `(${describeCause(details.cause)}); spooled data stays on disk and is tried again ` +
+        'later. Check the permissions of SPRINTLENS_SPOOL_DIR.',
+      { cause: details.cause },
+    );
+  }
+}
+
+/** A spool file was truncated or damaged; it was deleted and its records counted as lost. */
+export class SpoolCorruptFileError extends SprintlensError {
+  readonly code = 'SL_SPOOL_CORRUPT_FILE';
+  override readonly name = 'SpoolCorruptFileError';
+  constructor(details: SpoolErrorDetails & { readonly reason: string }) {
+    super(
+      `The ${details.signal} spool file ${details.path} is damaged (${details.reason}); it was ` +
+        'skipped, deleted and counted. Check the disk if this repeats.',
+    );
+  }
+}
+
+/** The spool reached its size bound; the oldest entries were evicted and counted. */
+export class SpoolFullError extends SprintlensError {
+  readonly code = 'SL_SPOOL_FULL';
+  override readonly name = 'SpoolFullError';
+  constructor(details: SpoolErrorDetails & { readonly maxBytes: number }) {
+    super(
+      `The ${details.signal} spool at ${details.path} reached its bound of ${details.maxBytes} ` +
+        'bytes; the oldest batches were evicted and counted. Make the endpoint reachable or ' +
+        'raise the spool size.',
+    );
+  }
+}
+
+/** The price file named by `SPRINTLENS_PRICES` (or the `pricesFile` option) could not be used. */
+export class ConfigInvalidPricesFileError extends SprintlensError {
+  readonly code = 'SL_CONFIG_INVALID_PRICES_FILE';
+  override readonly name = 'ConfigInvalidPricesFileError';
+  constructor(path: string, reason: string) {
+    super(
+      `The price file ${JSON.stringify(path.slice(0, 200))} could not be used (${reason}); ` +
+        'the shipped prices apply. Fix the file: { "models": { "<model>": { "input": 2.5, ' +
+        '"output": 10 } } } in USD per million tokens.',
+    );
+  }
+}
+
+/** sprintlens's own LLM instrumentation code failed; the app's call went on unaffected. */
+export class GenAiInstrumentationError extends SprintlensError {
+  readonly code = 'SL_GENAI_INSTRUMENTATION_FAILED';
+  override readonly name = 'GenAiInstrumentationError';
+  constructor(where: string, cause: unknown) {
+    super(
+      `The LLM instrumentation failed in ${where} (${describeCause(cause)}); the call itself ` +
+        'was not affected but its span may be incomplete. Please report this with the SDK ' +
+        'versions in use.',
+      { cause },
+    );
+  }
+}
+
+/** The backend served a sampling policy that failed validation; the last good one stays. */
+export class PolicyInvalidError extends SprintlensError {
+  readonly code = 'SL_POLICY_INVALID';
+  override readonly name = 'PolicyInvalidError';
+  constructor(reason: string) {
+    super(
+      `The sampling policy from the backend was rejected (${reason}); the last good policy ` +
+        '(or the local rates) stays in force. Fix the policy on the backend.',
+    );
+  }
+}
+
+/** The sampling policy could not be fetched; the last good one stays. */
+export class PolicyFetchFailedError extends SprintlensError {
+  readonly code = 'SL_POLICY_FETCH_FAILED';
+  override readonly name = 'PolicyFetchFailedError';
+  constructor(reason: string) {
+    super(
+      `Fetching the sampling policy failed (${reason}); the last good policy (or the local ` +
+        'rates) stays in force and the fetch is retried. Check SPRINTLENS_ENDPOINT and the key.',
+    );
+  }
+}
+
+/** A pattern statistics report could not be delivered; that window's stats are lost. */
+export class PatternReportFailedError extends SprintlensError {
+  readonly code = 'SL_PATTERN_REPORT_FAILED';
+  override readonly name = 'PatternReportFailedError';
+  constructor(reason: string) {
+    super(
+      `Sending pattern statistics to the backend failed (${reason}); that window's counts are ` +
+        'lost (log sampling goes on). Check SPRINTLENS_ENDPOINT and the key.',
+    );
+  }
+}
+
 /** Every code in use. A test checks it against the classes above and `docs/errors.md`. */
 export const ERROR_CODES = [
   'SL_CONFIG_INVALID_BOOLEAN',
@@ -286,9 +435,20 @@ export const ERROR_CODES = [
   'SL_SHUTDOWN_TIMEOUT',
   'SL_SHUTDOWN_FAILED',
   'SL_EXPORT_FAILED',
+  'SL_EXPORT_REJECTED',
+  'SL_EXPORT_DROPPED',
   'SL_DOCTOR_ENDPOINT_UNREACHABLE',
   'SL_AUTH_REJECTED',
   'SL_METRICS_SERVER_FAILED',
+  'SL_SPOOL_WRITE_FAILED',
+  'SL_SPOOL_READ_FAILED',
+  'SL_SPOOL_CORRUPT_FILE',
+  'SL_SPOOL_FULL',
+  'SL_POLICY_INVALID',
+  'SL_POLICY_FETCH_FAILED',
+  'SL_PATTERN_REPORT_FAILED',
+  'SL_CONFIG_INVALID_PRICES_FILE',
+  'SL_GENAI_INSTRUMENTATION_FAILED',
 ] as const;
 
 /** Codes that were once used and must never be given to another condition. */
