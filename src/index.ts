@@ -27,6 +27,9 @@ export type {
 export { track, TRACK_INPUT_ATTRIBUTE, TRACK_OUTPUT_ATTRIBUTE } from './track';
 export type { TrackOptions } from './track';
 export { logPattern } from './sampling/log-pattern';
+export { createLogSamplingProcessor } from './sampling/create-log-sampling-processor';
+export type { LogSamplingOptions } from './sampling/create-log-sampling-processor';
+export type { LogSamplingProcessor } from './sampling/log-sampling-processor';
 export type { LogPattern } from './sampling/log-pattern';
 export { registerMetrics } from './metrics/register-metrics';
 export { ERROR_CODES, SprintlensError } from './errors';

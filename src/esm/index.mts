@@ -18,6 +18,7 @@ export const {
   TRACK_INPUT_ATTRIBUTE,
   TRACK_OUTPUT_ATTRIBUTE,
   logPattern,
+  createLogSamplingProcessor,
   registerMetrics,
   SprintlensError,
   ERROR_CODES,

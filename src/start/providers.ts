@@ -7,6 +7,7 @@ import type { ResolvedConfig, SprintlensOptions } from '../config/options';
 import { logTransport, metricTransport, traceTransport } from '../../exporters/factory';
 import { TransportLogRecordProcessor, TransportSpanProcessor } from '../../exporters/processors';
 import { createMetricExporter } from '../../exporters/metric-exporter';
+import { buildLogSampling } from '../sampling/build-log-sampling';
 import type { Providers } from './globals';
 import { buildResource } from './resource';
 import { buildSampler } from './sampler';
@@ -17,7 +18,9 @@ const METRIC_EXPORT_INTERVAL_MS = 60_000;
 /**
  * Builds the tracer, logger and meter providers. Spans and log records go straight from their
  * processor into the robust transport's queue (it batches itself); a user-supplied exporter
- * gets the stock batch processor instead.
+ * gets the stock batch processor instead. Log records pass the sampling processor first (unless
+ * `SPRINTLENS_LOG_SAMPLING=off`), which is also installed as the sampler the log
+ * instrumentations consult.
  */
 export function buildProviders(config: ResolvedConfig, options: SprintlensOptions): Providers {
   const resource = buildResource(config);
@@ -27,10 +30,13 @@ export function buildProviders(config: ResolvedConfig, options: SprintlensOption
       : new BatchSpanProcessor({ exporter: options.traceExporter }),
     ...(options.spanProcessors ?? []),
   ];
-  const logProcessors: LogRecordProcessor[] = [
+  const exporting: LogRecordProcessor =
     options.logExporter === undefined
       ? new TransportLogRecordProcessor(logTransport(config))
-      : new BatchLogRecordProcessor({ exporter: options.logExporter }),
+      : new BatchLogRecordProcessor({ exporter: options.logExporter });
+  // Sampling decides what is exported; the user's own processors see every record built.
+  const logProcessors: LogRecordProcessor[] = [
+    config.logSampling ? buildLogSampling(config, exporting).processor : exporting,
     ...(options.logRecordProcessors ?? []),
   ];
   const metricExporter = options.metricExporter ?? createMetricExporter(metricTransport(config));
