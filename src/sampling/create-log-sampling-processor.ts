@@ -1,4 +1,5 @@
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { resolveConfig } from '../config/resolve';
 import { ConfigInvalidNumberError, ConfigInvalidRateError } from '../errors';
 import { reportWarning } from '../diag';
 import { VERSION } from '../version';
@@ -9,6 +10,7 @@ import { PatternReporter } from './pattern-reporter';
 import { PatternSampler, SAMPLER_DEFAULTS } from './pattern-sampler';
 import { PolicyClient } from './policy-client';
 import { registerSamplerStats } from './sampler-metrics';
+import { samplingOptionsFrom } from './options-from-config';
 
 /** Options of {@link createLogSamplingProcessor}. Every one is optional. */
 export interface LogSamplingOptions {
@@ -27,8 +29,10 @@ export interface LogSamplingOptions {
   /** `all`: instrumentations ask the sampler before the logger writes a line. Default `export`. */
   scope?: 'export' | 'all';
   /**
-   * Install this sampler as the one log instrumentations consult (`getActiveLogSampler()`).
-   * Default `false`; `start()` installs its own.
+   * Install this sampler as the one the log instrumentations consult before a line is turned
+   * into a record (so a dropped line costs no record, and scope `all` can stop the logger from
+   * writing it). Default `true` for {@link createLogSamplingProcessor}; the last one installed
+   * wins, and shutting it down uninstalls it.
    */
   setActive?: boolean;
 
@@ -244,11 +248,20 @@ export function createLogSampling(options: LogSamplingOptions = {}): LogSampling
  * ] });
  * ```
  *
+ * Unset options come from the same configuration as `start()` (`SPRINTLENS_LOG_RATES`,
+ * `SPRINTLENS_LOG_SAMPLING_SCOPE`, and with `SPRINTLENS_ENDPOINT` the backend's policy and
+ * pattern reports, with `SPRINTLENS_API_KEY`).
+ *
  * ERROR and FATAL records are always kept; others at the pattern's policy rate, else their
  * severity's rate, capped by a per-pattern budget, with a new pattern's first lines always kept.
  * Kept records carry `sprintlens.pattern.id`, `log.record.template` and `sprintlens.sample_rate`.
  * See docs/log-sampling.md.
  */
 export function createLogSamplingProcessor(options: LogSamplingOptions = {}): LogSamplingProcessor {
-  return createLogSampling(options).processor;
+  // The same settings as start() and the exporter factories: SPRINTLENS_LOG_RATES, the scope,
+  // and with SPRINTLENS_ENDPOINT the backend's policy and pattern reports. Options win.
+  const { config, warnings } = resolveConfig({});
+  for (const warning of warnings) reportWarning(warning);
+  return createLogSampling({ ...samplingOptionsFrom(config), setActive: true, ...options })
+    .processor;
 }

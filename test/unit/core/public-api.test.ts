@@ -21,7 +21,7 @@ const CONTRACT = [
 
 describe('public API', () => {
   it('require and import expose every contract name, as the same functions', async () => {
-    const cjs = createRequire(import.meta.url)(join(REPO_ROOT, 'dist/src/index.js')) as Record<
+    const cjs = createRequire(__filename)(join(REPO_ROOT, 'dist/src/index.js')) as Record<
       string,
       unknown
     >;
