@@ -33,6 +33,26 @@ export interface TransportStats {
   circuit: 'closed' | 'open' | 'half-open';
 }
 
+/** The queue of one transport, as the scrape-time gauges and the health check read it. */
+export interface QueueView {
+  /** Estimated bytes queued now. */
+  readonly bytes: number;
+}
+
+/** The bounds of one transport's queue. */
+export interface QueueBounds {
+  readonly maxBytes: number;
+  readonly maxRecords: number;
+}
+
+/** Accountings of running transports, read at scrape time (queue bytes and bounds). */
+const live = new Set<Accounting>();
+/**
+ * Per signal, the clock time (ms) of the last successful export in this process, or of the first
+ * transport's start while none has succeeded yet: `now - value` is the time without a success.
+ */
+const lastSuccessBySignal = new Map<SignalName, number>();
+
 interface Metrics {
   received: Counter<'signal'>;
   delivered: Counter<'signal'>;
@@ -47,6 +67,14 @@ interface Metrics {
   compressionRatio: Histogram<'signal'>;
   concurrency: Gauge<'signal'>;
   circuit: Gauge<'signal'>;
+}
+
+/** Sets one value per signal of the running transports: the sum of `read` over them. */
+function sumBySignal(gauge: Gauge<'signal'>, read: (a: Accounting) => number): void {
+  gauge.reset();
+  const sums = new Map<SignalName, number>();
+  for (const a of live) sums.set(a.signal, (sums.get(a.signal) ?? 0) + read(a));
+  for (const [signal, value] of sums) gauge.set({ signal }, value);
 }
 
 let metrics: Metrics | undefined;
@@ -138,6 +166,47 @@ function sharedMetrics(): Metrics {
       registers,
     }),
   };
+  // Read at scrape time: the queue's bytes change on every record, and nothing on that path
+  // should touch prom-client.
+  new Gauge({
+    name: 'sprintlens_exporter_queued_bytes',
+    help: 'Estimated bytes waiting in the in-memory queue (compare with the queue bound).',
+    labelNames: signal,
+    registers,
+    collect() {
+      sumBySignal(this, (a) => a.queue?.bytes ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'sprintlens_exporter_queue_max_bytes',
+    help: 'Byte bound of the in-memory queue (SPRINTLENS_QUEUE_MAX_BYTES).',
+    labelNames: signal,
+    registers,
+    collect() {
+      sumBySignal(this, (a) => a.bounds?.maxBytes ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'sprintlens_exporter_queue_max_records',
+    help: 'Record bound of the in-memory queue.',
+    labelNames: signal,
+    registers,
+    collect() {
+      sumBySignal(this, (a) => a.bounds?.maxRecords ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'sprintlens_exporter_last_success_timestamp_seconds',
+    help:
+      'Unix time of the last successful export (2xx), or of the exporter start while none ' +
+      'has succeeded: time() minus it is the time without a successful export.',
+    labelNames: signal,
+    registers,
+    collect() {
+      this.reset();
+      for (const [name, at] of lastSuccessBySignal) this.set({ signal: name }, at / 1000);
+    },
+  });
   return metrics;
 }
 
@@ -165,16 +234,55 @@ export class Accounting {
     requests: 0,
   };
   readonly droppedByReason = zeroReasons();
+  /**
+   * Clock times (ms, `Date.now()`) for the health check, read per batch or on a state change:
+   * the per-record path reads the clock only when the queue was empty.
+   */
+  readonly createdAt = Date.now();
+  /** The last 2xx answer; `undefined` while none. */
+  lastSuccessAt: number | undefined;
+  /** The last time records left the queue for a batch. */
+  lastDequeuedAt = 0;
+  /** When the queue last went from empty to not empty. */
+  queuedSince = 0;
+  /** When the circuit breaker entered its current state. */
+  circuitSince = this.createdAt;
+  /** Set by {@link attach} while the transport runs. */
+  queue: QueueView | undefined;
+  bounds: QueueBounds | undefined;
+  private circuitValue = 0;
   private readonly labels: { signal: SignalName };
   private readonly m: Metrics;
 
   constructor(readonly signal: SignalName) {
     this.labels = { signal };
     this.m = sharedMetrics();
+    if (!lastSuccessBySignal.has(signal)) lastSuccessBySignal.set(signal, this.createdAt);
+    // Every series exists from the start at 0: a counter that first appears already above 0
+    // hides its first increase from rate(), and a missing gauge makes sums in alert rules empty.
+    const m = this.m;
+    for (const metric of [m.received, m.delivered, m.retries, m.duplicates]) {
+      metric.inc(this.labels, 0);
+    }
+    for (const metric of [m.queued, m.inFlight, m.spooled]) metric.inc(this.labels, 0);
+    for (const reason of DROP_REASONS) m.dropped.inc({ signal, reason }, 0);
+  }
+
+  /** Reports this transport's queue in the scrape-time gauges until {@link detach}. */
+  attach(queue: QueueView, bounds: QueueBounds): void {
+    this.queue = queue;
+    this.bounds = bounds;
+    live.add(this);
+  }
+
+  /** At shutdown: the queue is no longer part of the gauges. */
+  detach(): void {
+    live.delete(this);
   }
 
   /** New records accepted into the queue. */
   enqueued(records: number): void {
+    if (this.counts.queued === 0) this.queuedSince = Date.now();
     this.counts.received += records;
     this.counts.queued += records;
     this.m.received.inc(this.labels, records);
@@ -190,6 +298,7 @@ export class Accounting {
 
   /** Queue to in flight. */
   dequeued(records: number): void {
+    this.lastDequeuedAt = Date.now();
     this.counts.queued -= records;
     this.counts.inFlight += records;
     this.m.queued.dec(this.labels, records);
@@ -199,6 +308,9 @@ export class Accounting {
   /** In flight to delivered (minus what a partial success rejected). */
   delivered(records: number, rejected: number): void {
     const rejectedNow = Math.min(records, rejected);
+    const now = Date.now();
+    this.lastSuccessAt = now;
+    lastSuccessBySignal.set(this.signal, now);
     this.counts.inFlight -= records;
     this.m.inFlight.dec(this.labels, records);
     this.counts.delivered += records - rejectedNow;
@@ -272,6 +384,10 @@ export class Accounting {
   }
 
   circuitState(value: number): void {
+    if (value !== this.circuitValue) {
+      this.circuitValue = value;
+      this.circuitSince = Date.now();
+    }
     this.m.circuit.set(this.labels, value);
   }
 

@@ -18,6 +18,7 @@ import { CIRCUIT_STATE_VALUE, CircuitBreaker } from './circuit-breaker';
 import { Compressor } from './compressor';
 import { AdaptiveConcurrency } from './concurrency';
 import { contentTypeOf } from './encoder';
+import { registerTransportHealth } from './health';
 import { BoundedQueue } from './queue';
 import { backoffMillis, classify, neverSent } from './retry-policy';
 import { Sender } from './sender';
@@ -82,6 +83,7 @@ export class Transport<T> {
   private replayNotBefore = 0;
   private replayTimer: NodeJS.Timeout | undefined;
   private readonly lastWarned = new Map<DropReason, number>();
+  private readonly unregisterHealth: () => void;
 
   constructor(options: TransportOptions<T>) {
     this.codec = options.codec;
@@ -110,6 +112,14 @@ export class Transport<T> {
     this.accounting.circuitState(0);
     this.spoolReady =
       o.spoolDir === undefined ? Promise.resolve() : this.openSpool(options.openSpool, o.spoolDir);
+    const bounds = { maxBytes: o.queueMaxBytes, maxRecords: o.queueMaxRecords };
+    this.accounting.attach(this.queue, bounds);
+    this.unregisterHealth = registerTransportHealth(this.codec.signal, () => ({
+      stats: this.stats(),
+      accounting: this.accounting,
+      queueMaxBytes: bounds.maxBytes,
+      queueMaxRecords: bounds.maxRecords,
+    }));
   }
 
   /** A snapshot of the accounting; cheap (no prom-client involved). */
@@ -201,6 +211,8 @@ export class Transport<T> {
 
   private async stop(): Promise<void> {
     this.stopping = true;
+    // A transport shutting down is no longer part of the app's health.
+    this.unregisterHealth();
     await this.spoolReady;
     this.flushing += 1;
     this.pump();
@@ -217,6 +229,7 @@ export class Transport<T> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.replayTimer !== undefined) clearTimeout(this.replayTimer);
     this.sender.close();
+    this.accounting.detach();
     if (this.spool !== undefined) {
       try {
         await this.spool.close();

@@ -26,6 +26,7 @@ import {
   ATTR_USAGE_OUTPUT_TOKENS,
 } from './semconv';
 import type { GenAiTelemetry } from './telemetry';
+import { llmUsage } from './usage-metrics';
 
 /** How a stream ended (attribute `sprintlens.stream.outcome`). */
 export type StreamOutcome = 'completed' | 'cancelled' | 'aborted' | 'error';
@@ -189,6 +190,15 @@ export class GenAiCall {
         span.setAttribute(ATTR_OUTPUT_MESSAGES, this.outputMessages);
       }
     }
+    // Plain additions; prom-client reads them at scrape time (see usage-metrics.ts).
+    llmUsage.record({
+      provider: this.start.provider,
+      operation: this.start.operation,
+      model: this.start.requestModel ?? this.responseModel,
+      errorType,
+      usage,
+      costUsd: cost,
+    });
     this.telemetry.metrics?.record({
       operation: this.start.operation,
       provider: this.start.provider,

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { reportWarning } from '../diag';
 import { MetricsServerFailedError } from '../errors';
 import { checkHealth } from './health';
+import type { HealthStatus } from './health';
 import { sdkRegistry } from './registry';
 
 /** Options of {@link startMetricsServer}. */
@@ -20,32 +21,63 @@ export interface MetricsServer {
 }
 
 /**
+ * HTTP status of `/healthz`: 503 only for `unhealthy` (what a restart fixes), so a liveness
+ * probe never restarts an app because its telemetry backend is away. `strict` (for monitors
+ * that only read status codes, not for Kubernetes probes) also answers 503 when degraded.
+ */
+export function healthStatusCode(status: HealthStatus, strict: boolean): number {
+  if (status === 'unhealthy') return 503;
+  return strict && status === 'degraded' ? 503 : 200;
+}
+
+/** The request target, or `undefined` when it cannot be parsed (never throw in a handler). */
+function parseUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
+function isStrict(value: string | null): boolean {
+  return value !== null && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/**
  * Serves `GET /metrics` (prom-client text exposition of sprintlens's own metrics) and
- * `GET /healthz` (JSON; 200 when every part is healthy, 503 otherwise, so a Kubernetes probe
- * can use it). The server is unref'd: it never keeps a process alive that would have exited.
- * Failing to listen (port taken) is reported with a code; the app runs on.
+ * `GET /healthz` (JSON `{ status, healthy, checks }`; see {@link healthStatusCode} for the
+ * status code and docs/operations.md for the semantics). The server is unref'd: it never keeps
+ * a process alive that would have exited. Failing to listen (port taken) is reported with a
+ * code; the app runs on.
  */
 export function startMetricsServer(
   options: MetricsServerOptions,
 ): Promise<MetricsServer | undefined> {
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?', 1)[0];
+    const url = parseUrl(req.url);
+    if (url === undefined) {
+      res.writeHead(400).end();
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === '/metrics') {
+    if (url.pathname === '/metrics') {
       sdkRegistry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': sdkRegistry.contentType }).end(text),
         () => res.writeHead(500).end(),
       );
       return;
     }
-    if (path === '/healthz') {
+    if (url.pathname === '/healthz') {
       const health = checkHealth();
       res
-        .writeHead(health.healthy ? 200 : 503, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ status: health.healthy ? 'ok' : 'unhealthy', ...health }));
+        .writeHead(healthStatusCode(health.status, isStrict(url.searchParams.get('strict'))), {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+        })
+        .end(JSON.stringify(health));
       return;
     }
     res.writeHead(404).end();

@@ -1,8 +1,11 @@
 import { PolicyFetchFailedError, PolicyInvalidError } from '../errors';
 import { debug, reportWarning } from '../diag';
+import { healthReport, registerHealthSource } from '../metrics/health';
+import type { HealthReport } from '../metrics/health';
 import { backendRequest } from './backend-request';
 import { MAX_POLICY_BYTES, parsePolicy } from './sampling-policy';
 import type { SamplingPolicy } from './sampling-policy';
+import { registerPolicyRefresh } from './sampler-metrics';
 
 /** Settings of a {@link PolicyClient}. */
 export interface PolicyClientOptions {
@@ -21,6 +24,11 @@ export interface PolicyClientOptions {
 /** Retry sooner than the refresh period after a failure, but not in a tight loop. */
 const RETRY_AFTER_FAILURE_MS = 30_000;
 const MIN_DELAY_MS = 50;
+/**
+ * The policy is stale (health `degraded`, alert `SprintlensSamplingPolicyStale`) once it has gone
+ * unconfirmed for this many refresh periods: one failed refresh is noise, three are an outage.
+ */
+export const POLICY_STALE_REFRESHES = 3;
 
 /**
  * Fetches the sampling policy from `GET /v1/sampling/policy?service.name=NAME` at start and then
@@ -34,6 +42,10 @@ export class PolicyClient {
   invalid = 0;
   /** Clock time of the last 200 with a valid policy or 304. */
   confirmedAt: number | undefined;
+  /** Version of the last valid policy received. */
+  version: string | undefined;
+  private startedAt: number | undefined;
+  private unregister: (() => void)[] = [];
   private etag: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -46,12 +58,20 @@ export class PolicyClient {
       encodeURIComponent(options.serviceName);
   }
 
-  /** First fetch now, then every refresh period. */
+  /** First fetch now, then every refresh period. Registers the `sampling_policy` health check. */
   start(): void {
+    if (this.startedAt === undefined) {
+      this.startedAt = this.options.now();
+      this.unregister.push(
+        registerHealthSource({ name: 'sampling_policy', check: () => this.health() }),
+        registerPolicyRefresh(() => this.options.refreshMillis / 1000),
+      );
+    }
     this.schedule(0);
   }
 
   stop(): void {
+    for (const unregister of this.unregister.splice(0)) unregister();
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -63,6 +83,30 @@ export class PolicyClient {
       this.inFlight = undefined;
     });
     return this.inFlight;
+  }
+
+  /**
+   * `degraded` once no policy has been received or confirmed for
+   * {@link POLICY_STALE_REFRESHES} refresh periods (since start when none ever was); never
+   * `unhealthy`: the sampler keeps the last good policy (or the local rates) and a restart
+   * would not bring the backend back.
+   */
+  health(): HealthReport {
+    const now = this.options.now();
+    const refresh = this.options.refreshMillis;
+    const since = this.confirmedAt ?? this.startedAt ?? now;
+    const degraded: string[] = [];
+    if (now - since > POLICY_STALE_REFRESHES * refresh) {
+      degraded.push(this.confirmedAt === undefined ? 'policy_never_fetched' : 'policy_stale');
+    }
+    return healthReport(degraded, [], {
+      version: this.version ?? null,
+      ageSeconds: this.confirmedAt === undefined ? null : (now - this.confirmedAt) / 1000,
+      refreshSeconds: refresh / 1000,
+      staleAfterSeconds: (POLICY_STALE_REFRESHES * refresh) / 1000,
+      fetchFailures: this.fetchFailures,
+      invalid: this.invalid,
+    });
   }
 
   private schedule(delay: number): void {
@@ -102,6 +146,7 @@ export class PolicyClient {
         if (parsed.ok) {
           ok = true;
           this.etag = response.etag;
+          this.version = parsed.policy.version;
           this.confirmedAt = this.options.now();
           if (parsed.policy.ttlSeconds !== undefined) ttlMillis = parsed.policy.ttlSeconds * 1000;
           this.options.onPolicy(parsed.policy);

@@ -39,6 +39,9 @@ const retired = {
   reportFailures: 0,
 };
 
+/** Refresh periods (seconds) of the running policy clients (backend mode only). */
+const policyRefreshes = new Set<() => number>();
+
 let created = false;
 
 /** Adds a sampler to the metrics; returns the function that removes it (at shutdown). */
@@ -57,6 +60,19 @@ export function registerSamplerStats(source: SamplerStatsSource): () => void {
     retired.policyFetchFailures += source.policyFetchFailures();
     retired.policyInvalid += source.policyInvalid();
     retired.reportFailures += source.reportFailures();
+  };
+}
+
+/**
+ * Adds a running policy client's refresh period to `sprintlens_log_sampler_policy_refresh_seconds`
+ * (what the stale-policy alert compares the policy age with); returns the function that removes
+ * it (at shutdown).
+ */
+export function registerPolicyRefresh(refreshSeconds: () => number): () => void {
+  ensureMetrics(sdkRegistry);
+  policyRefreshes.add(refreshSeconds);
+  return () => {
+    policyRefreshes.delete(refreshSeconds);
   };
 }
 
@@ -177,7 +193,28 @@ function ensureMetrics(registry: Registry): void {
         const age = source.policyAgeSeconds();
         if (age !== undefined && (oldest === undefined || age > oldest)) oldest = age;
       }
+      // No sample at all without a policy (local rates, or none fetched yet): a 0 would read
+      // as "fresh" and hide a policy that never arrived from the alert rules.
       if (oldest !== undefined) this.set(oldest);
+      else this.remove();
+    },
+  });
+
+  new Gauge({
+    name: 'sprintlens_log_sampler_policy_refresh_seconds',
+    help:
+      'Refresh period of the sampling policy (SPRINTLENS_POLICY_REFRESH_SECONDS); present ' +
+      'only while a policy client runs (backend mode).',
+    registers,
+    collect() {
+      this.reset();
+      let longest: number | undefined;
+      for (const read of policyRefreshes) {
+        const value = read();
+        if (longest === undefined || value > longest) longest = value;
+      }
+      if (longest !== undefined) this.set(longest);
+      else this.remove();
     },
   });
 }

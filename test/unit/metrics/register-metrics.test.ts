@@ -1,7 +1,10 @@
 import { Counter, Gauge, register as defaultRegistry, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Accounting } from '../../../exporters/transport/accounting';
+import { llmUsage } from '../../../instrumentations/genai/usage-metrics';
 import { registerMetrics } from '../../../src/metrics/register-metrics';
 import { sdkRegistry } from '../../../src/metrics/registry';
+import { registerPolicyRefresh, registerSamplerStats } from '../../../src/sampling/sampler-metrics';
 
 const created: string[] = [];
 function sdkCounter(name: string): Counter {
@@ -43,5 +46,87 @@ describe('registerMetrics', () => {
     sdkCounter('sprintlens_test_clash');
     expect(() => registerMetrics(appRegistry)).not.toThrow();
     expect(await appRegistry.metrics()).toContain('sprintlens_test_clash 42');
+  });
+});
+
+describe('registerMetrics covers every SDK metric', () => {
+  const EXPECTED = [
+    'sprintlens_build_info',
+    'sprintlens_llm_calls_total',
+    'sprintlens_llm_errors_total',
+    'sprintlens_llm_tokens_total',
+    'sprintlens_llm_cost_usd_total',
+    'sprintlens_llm_unpriced_calls_total',
+    'sprintlens_llm_model_overflow_total',
+    'sprintlens_exporter_received_records_total',
+    'sprintlens_exporter_delivered_records_total',
+    'sprintlens_exporter_dropped_records_total',
+    'sprintlens_exporter_queued_records',
+    'sprintlens_exporter_queued_bytes',
+    'sprintlens_exporter_queue_max_bytes',
+    'sprintlens_exporter_queue_max_records',
+    'sprintlens_exporter_last_success_timestamp_seconds',
+    'sprintlens_exporter_circuit_state',
+    'sprintlens_log_sampler_records_seen_total',
+    'sprintlens_log_sampler_policy_age_seconds',
+    'sprintlens_log_sampler_policy_refresh_seconds',
+  ];
+
+  it('exporter, sampler and LLM metrics reach the default registry and an app registry, twice over', async () => {
+    // Metrics created before and after the registration both arrive.
+    const appRegistry = new Registry();
+    registerMetrics(appRegistry);
+    llmUsage.record({
+      provider: 'openai',
+      operation: 'chat',
+      model: 'gpt-4o-mini',
+      errorType: undefined,
+      usage: { inputTokens: 10, outputTokens: 5 },
+      costUsd: 0.001,
+    });
+    const accounting = new Accounting('traces');
+    accounting.attach({ bytes: 123 }, { maxBytes: 1000, maxRecords: 10 });
+    accounting.enqueued(2);
+    const unregisterSampler = registerSamplerStats({
+      seen: new Float64Array(6),
+      kept: new Float64Array(6),
+      patternsTracked: () => 0,
+      evictions: () => 0,
+      overflow: () => 0,
+      decisionFailures: () => 0,
+      policyFetchFailures: () => 0,
+      policyInvalid: () => 0,
+      reportFailures: () => 0,
+      policyVersion: () => 'v1',
+      policyAgeSeconds: () => 12,
+    });
+    const unregisterRefresh = registerPolicyRefresh(() => 300);
+    try {
+      registerMetrics(defaultRegistry);
+      expect(() => registerMetrics(defaultRegistry)).not.toThrow();
+      expect(() => registerMetrics(appRegistry)).not.toThrow();
+      const sdkNames = sdkRegistry.getMetricsAsArray().map((m) => m.name);
+      expect(sdkNames).toEqual(expect.arrayContaining(EXPECTED));
+      for (const registry of [defaultRegistry, appRegistry]) {
+        const names = registry.getMetricsAsArray().map((m) => m.name);
+        expect(names).toEqual(expect.arrayContaining(sdkNames));
+        const text = await registry.metrics();
+        expect(text).toContain(
+          'sprintlens_llm_calls_total{provider="openai",operation="chat",model="gpt-4o-mini"} 1',
+        );
+        expect(text).toContain('sprintlens_exporter_queued_records{signal="traces"} 2');
+        expect(text).toContain('sprintlens_exporter_queued_bytes{signal="traces"} 123');
+        expect(text).toContain('sprintlens_exporter_queue_max_bytes{signal="traces"} 1000');
+        expect(text).toContain('sprintlens_log_sampler_policy_age_seconds 12');
+        expect(text).toContain('sprintlens_log_sampler_policy_refresh_seconds 300');
+      }
+    } finally {
+      accounting.detach();
+      unregisterSampler();
+      unregisterRefresh();
+      for (const name of sdkRegistry.getMetricsAsArray().map((m) => m.name)) {
+        defaultRegistry.removeSingleMetric(name);
+      }
+    }
   });
 });
