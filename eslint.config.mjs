@@ -9,6 +9,8 @@ export default tseslint.config(
       'coverage/**',
       'bench/node_modules/**',
       '**/fixtures/**/node_modules/**',
+      '**/fixtures/apps/.build/**',
+      'examples/demo/.build/**',
     ],
   },
   js.configs.recommended,

@@ -449,6 +449,9 @@ export const ERROR_CODES = [
   'SL_PATTERN_REPORT_FAILED',
   'SL_CONFIG_INVALID_PRICES_FILE',
   'SL_GENAI_INSTRUMENTATION_FAILED',
+  'SL_DEV_BACKEND_INVALID_FLAG',
+  'SL_DEV_BACKEND_LISTEN_FAILED',
+  'SL_DEV_BACKEND_DATA_FILE_FAILED',
 ] as const;
 
 /** Codes that were once used and must never be given to another condition. */
@@ -464,4 +467,42 @@ function describeCause(cause: unknown): string {
     return typeof code === 'string' ? `${cause.name} ${code}` : cause.name;
   }
   return typeof cause;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dev backend (`sprintlens dev-backend`, `SL_DEV_BACKEND_…`)
+
+/** A `sprintlens dev-backend` flag is unknown or has a bad value; the command does not start. */
+export class DevBackendInvalidFlagError extends SprintlensError {
+  readonly code = 'SL_DEV_BACKEND_INVALID_FLAG';
+  override readonly name = 'DevBackendInvalidFlagError';
+  constructor(flag: string, problem: string) {
+    super(`${flag}: ${problem}. Run \`sprintlens dev-backend --help\` for the flags.`);
+  }
+}
+
+/** The dev backend could not listen on its host and port; the command exits. */
+export class DevBackendListenFailedError extends SprintlensError {
+  readonly code = 'SL_DEV_BACKEND_LISTEN_FAILED';
+  override readonly name = 'DevBackendListenFailedError';
+  constructor(host: string, port: number, cause: unknown) {
+    super(
+      `The dev backend could not listen on ${host}:${port} (${describeCause(cause)}). Choose ` +
+        'another --port (0 picks a free one) or stop what is using it.',
+      { cause },
+    );
+  }
+}
+
+/** The dev backend's data file could not be opened (exit) or written (served on without it). */
+export class DevBackendDataFileFailedError extends SprintlensError {
+  readonly code = 'SL_DEV_BACKEND_DATA_FILE_FAILED';
+  override readonly name = 'DevBackendDataFileFailedError';
+  constructor(path: string, cause: unknown) {
+    super(
+      `The dev backend data file ${JSON.stringify(path.slice(0, 300))} could not be written ` +
+        `(${describeCause(cause)}). Choose a writable --data-file; the directory must exist.`,
+      { cause },
+    );
+  }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `sprintlens` command: `--version`, `doctor`, `help`.
+ * The `sprintlens` command: `--version`, `doctor`, `dev-backend`, `help`.
  */
+import { runDevBackend } from '../dev-backend/cli';
 import { VERSION } from '../version';
 import { runDoctor } from './doctor';
 
@@ -9,6 +10,10 @@ const USAGE = `Usage: sprintlens <command>
 
 Commands:
   doctor [--timeout MS]   check the configuration, the endpoint and the instrumented packages
+  dev-backend [flags]     run a local Sprint Lens backend for development: receives traces,
+                          logs and metrics, writes them to a JSON-lines file, prints a live
+                          summary, computes sampling policies, injects faults on request
+                          (sprintlens dev-backend --help for its flags)
   --version               print the version
   help                    print this help
 `;
@@ -23,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'doctor':
       return runDoctor({ args: rest, out: process.stdout });
+    case 'dev-backend':
+      return runDevBackend({ args: rest, out: process.stdout, err: process.stderr });
     case undefined:
     case 'help':
     case '--help':

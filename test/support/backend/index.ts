@@ -1,10 +1,10 @@
 /**
- * Reference Sprint Lens backend (Backend API v1) for tests, and later for the
- * `sprintlens dev-backend` command.
+ * The reference Sprint Lens backend for tests: the shipped dev backend
+ * (`src/dev-backend`), which keeps everything it receives for assertions by default.
  *
- * It accepts OTLP/HTTP traces, logs and metrics (protobuf or JSON, gzip or zstd), serves
- * sampling policies with ETags, takes pattern stats reports, records everything it
- * received for assertions, and injects faults from a declarative script.
+ * Test-only helpers that need devDependencies live beside this file: `otlp-schema.ts`
+ * (the official `.proto` files through `protobufjs`) and `otlp-reference.ts` (a decoder
+ * built on them, to check the shipped one against).
  *
  * @example
  * ```ts
@@ -15,47 +15,4 @@
  * await backend.close();
  * ```
  */
-import { SprintLensBackend } from './backend';
-import type { Backend, BackendOptions } from './types';
-
-/**
- * Starts a backend on 127.0.0.1 (an ephemeral port unless `options.port` is set).
- *
- * @returns the running backend; call `close()` when done.
- */
-export function startBackend(options: BackendOptions = {}): Promise<Backend> {
-  return SprintLensBackend.start(options);
-}
-
-export type {
-  AnyReceivedExport,
-  Backend,
-  BackendOptions,
-  ConcurrencyStats,
-  ReceivedExport,
-  ReceivedPatternReport,
-  ReceivedPolicyRequest,
-  RequestOutcome,
-  RequestRecord,
-  RouteName,
-  WaitForOptions,
-} from './types';
-export type {
-  BodyLimitFault,
-  FaultKind,
-  FaultRoutes,
-  FaultScript,
-  LatencyFault,
-  OutageFault,
-  PartialSuccessFault,
-  RandomFailureFault,
-  ResetMidRequestFault,
-  ResetMidResponseFault,
-  StatusSequenceFault,
-} from './faults';
-export type * from './otlp-types';
-export type { PatternReport, PatternStat } from './patterns';
-export type { PartialSuccess } from './otlp-decode';
-export { DEFAULT_POLICY, RawPolicy } from './policy';
-export type { PolicyInput } from './policy';
-export { createRandom } from '../prng';
+export * from '../../../src/dev-backend';

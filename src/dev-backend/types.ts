@@ -1,9 +1,11 @@
 /**
- * Public types of the reference Sprint Lens backend.
+ * Public types of the Sprint Lens dev backend.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultKind, FaultScript } from './faults';
 import type { PartialSuccess } from './otlp-decode';
+import type { PolicyDocument } from './pattern-policy';
+import type { DevSummarySnapshot } from './summary';
 import type {
   OtlpRequestBySignal,
   OtlpSignal,
@@ -13,7 +15,10 @@ import type {
 import type { PatternReport } from './patterns';
 import type { PolicyInput } from './policy';
 
-/** The routes of Backend API v1, as named in fault scripts and records. */
+/**
+ * The routes of Backend API v1, as named in fault scripts and records. The dev-only
+ * `GET /v1/dev/summary` is not one of them: it is never faulted or recorded.
+ */
 export type RouteName = 'traces' | 'logs' | 'metrics' | 'policy' | 'patterns';
 
 /** How a request ended. */
@@ -97,10 +102,40 @@ export interface ConcurrencyStats {
   max: number;
 }
 
+/** A computed sampling policy that changed (see `budgetPerMinute`). */
+export interface PolicyChange {
+  /** The `service.name` it applies to. */
+  service: string;
+  /** The policy now served to that service. */
+  policy: PolicyDocument;
+}
+
+/**
+ * Watches what the backend receives, e.g. to aggregate a summary or write a data file.
+ * Called synchronously as things happen; an observer that throws is ignored, so it cannot
+ * break the backend. Observers see everything whether or not the backend retains it.
+ */
+export interface BackendObserver {
+  /** An OTLP export was accepted (decoded, about to be answered 200). */
+  exportReceived?(received: AnyReceivedExport): void;
+  /** A pattern stats report was accepted. */
+  patternReportReceived?(received: ReceivedPatternReport): void;
+  /** A policy request was answered 200 or 304. */
+  policyServed?(received: ReceivedPolicyRequest): void;
+  /** A policy computed from pattern reports changed. */
+  policyChanged?(change: PolicyChange): void;
+  /** A request ended (answered, reset or aborted); its record is complete. */
+  requestEnded?(record: RequestRecord): void;
+}
+
 /** Options of `startBackend`. */
 export interface BackendOptions {
-  /** Port on 127.0.0.1. Default 0: an ephemeral port (read it from `backend.url`). */
+  /**
+   * Port to listen on. Default 0: an ephemeral port (read it from `backend.url`).
+   */
   port?: number;
+  /** Address to listen on. Default `127.0.0.1` (loopback only). */
+  host?: string;
   /** When set, every request needs `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   /** Status for a missing or wrong key. Default 401. */
@@ -109,11 +144,31 @@ export interface BackendOptions {
   policy?: PolicyInput;
   /** Policies of particular services, by `service.name`. */
   policies?: Record<string, PolicyInput>;
+  /**
+   * When set, each service's policy is computed from its pattern reports: a pattern
+   * logged faster than this many lines a minute gets the rate that brings it down to the
+   * budget (see `pattern-policy.ts`). Default: unset (policies are only what is set).
+   */
+  budgetPerMinute?: number;
+  /** `ttlSeconds` of the policies computed from pattern reports. Default: the base policy's. */
+  policyTtlSeconds?: number;
   /** Faults in force from the start. */
   faults?: FaultScript;
   /** Seed of the PRNGs used by faults (random failures, latency ranges). Default 1. */
   seed?: number;
-  /** Called when a request ends, e.g. to log traffic in the `dev-backend` CLI. */
+  /**
+   * Keep everything received in the lists of {@link Backend} (for test assertions).
+   * Default true. The CLI sets false, so memory stays bounded however long it runs;
+   * observers and the summary see everything either way.
+   */
+  retain?: boolean;
+  /** Largest request body accepted on the wire; larger ones get 413. Default 32 MiB. */
+  maxRequestBytes?: number;
+  /** Largest decompressed body accepted; larger ones get 413. Default 64 MiB. */
+  maxDecompressedBytes?: number;
+  /** Watch what is received (see {@link BackendObserver}). */
+  observers?: readonly BackendObserver[];
+  /** Called when a request ends, e.g. to log traffic. */
   onRequest?: (record: RequestRecord) => void;
 }
 
@@ -125,11 +180,19 @@ export interface WaitForOptions {
   description?: string;
 }
 
-/** A running backend. Stores are live arrays, appended to as requests arrive. */
+/**
+ * A running backend. Stores are live arrays, appended to as requests arrive (when
+ * `retain` is on, the default).
+ */
 export interface Backend {
-  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  /**
+   * Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). For a wildcard host
+   * (`0.0.0.0`, `::`) it names the loopback address, which reaches it too.
+   */
   readonly url: string;
   readonly port: number;
+  /** The address listened on. */
+  readonly host: string;
   /** Every request, in arrival order, including faulted and rejected ones. */
   readonly requests: readonly RequestRecord[];
   /** Accepted `POST /v1/traces` requests. */
@@ -166,6 +229,11 @@ export interface Backend {
   waitFor(predicate: () => boolean, options?: WaitForOptions): Promise<void>;
   /** Empties the stores and resets the concurrency maximum; faults and policies stay. */
   clear(): void;
+  /**
+   * Aggregates of everything received since the start (LLM calls, logs by severity and
+   * pattern, errors, requests and faults): what `GET /v1/dev/summary` answers.
+   */
+  summary(): DevSummarySnapshot;
   /** Stops the backend: cancels outages, closes every connection and the port. */
   close(): Promise<void>;
 }

@@ -1,6 +1,10 @@
 /**
  * Routing and the request pipeline: faults, then authentication, then the route handler.
  * See `faults.ts` for the exact order in which faults apply.
+ *
+ * `GET /v1/dev/summary` (a dev-only extension of Backend API v1) stands outside the
+ * pipeline: it is authenticated like every route but never faulted, counted or stored, so
+ * a dashboard reading it does not change what it shows.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -11,9 +15,10 @@ import {
   createPatternsHandler,
   createPolicyHandler,
   errorReply,
+  jsonReply,
 } from './handlers';
 import type { Handler } from './handlers';
-import { readBody, send, sendTruncated, sleep } from './http-util';
+import { readBody, requestTarget, send, sendTruncated, sleep } from './http-util';
 import type { Reply } from './http-util';
 import type { PolicyStore } from './policy';
 import type { BackendStore } from './store';
@@ -28,6 +33,12 @@ const ROUTES: ReadonlyMap<string, { route: RouteName; method: 'GET' | 'POST' }> 
   ['/v1/sampling/patterns', { route: 'patterns', method: 'POST' }],
 ]);
 
+/** Path of the dev-only summary (JSON of the aggregates the CLI prints). */
+export const DEV_SUMMARY_PATH = '/v1/dev/summary';
+
+/** Default of `maxRequestBytes`: well above the SDK's largest batch (4 MiB). */
+export const DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
 /** What the server needs from the rest of the backend. */
 export interface ServerDependencies {
   store: BackendStore;
@@ -37,20 +48,28 @@ export interface ServerDependencies {
   policies: PolicyStore;
   auth: { apiKey: string | undefined; failureStatus: 401 | 403 };
   onRequest: ((record: RequestRecord) => void) | undefined;
+  /** The body of `GET /v1/dev/summary`. */
+  summary: () => unknown;
+  limits: { maxRequestBytes?: number; maxDecompressedBytes?: number };
 }
 
 /** Creates the (not yet listening) HTTP server of the backend. */
 export function createBackendServer(deps: ServerDependencies): Server {
   const { store, faults, policies } = deps;
+  const { maxDecompressedBytes } = deps.limits;
   const handlers: Record<RouteName, Handler> = {
-    traces: createOtlpHandler({ signal: 'traces', store, faults }),
-    logs: createOtlpHandler({ signal: 'logs', store, faults }),
-    metrics: createOtlpHandler({ signal: 'metrics', store, faults }),
+    traces: createOtlpHandler({ signal: 'traces', store, faults, maxDecompressedBytes }),
+    logs: createOtlpHandler({ signal: 'logs', store, faults, maxDecompressedBytes }),
+    metrics: createOtlpHandler({ signal: 'metrics', store, faults, maxDecompressedBytes }),
     policy: createPolicyHandler({ store, policies }),
-    patterns: createPatternsHandler({ store }),
+    patterns: createPatternsHandler({ store, maxDecompressedBytes }),
   };
   return createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://backend.invalid').pathname;
+    const { path } = requestTarget(req.url);
+    if (path === DEV_SUMMARY_PATH) {
+      serveSummary(req, res, deps);
+      return;
+    }
     const entry = ROUTES.get(path);
     const record = store.begin({ req, route: entry?.route });
     res.once('close', () => {
@@ -60,6 +79,39 @@ export function createBackendServer(deps: ServerDependencies): Server {
     const exchange = new Exchange({ req, res, record, deps, handlers });
     exchange.run(entry).catch((error: unknown) => exchange.fail(error));
   });
+}
+
+/** `GET /v1/dev/summary`: authenticated, never faulted or recorded. */
+function serveSummary(req: IncomingMessage, res: ServerResponse, deps: ServerDependencies): void {
+  req.resume();
+  const answer = (reply: Reply): void => {
+    if (!res.headersSent && !res.destroyed) send(res, reply);
+  };
+  const authFailure = checkAuth({
+    apiKey: deps.auth.apiKey,
+    authorization: req.headers.authorization,
+    failureStatus: deps.auth.failureStatus,
+  });
+  if (authFailure) {
+    const reply = jsonReply({ status: authFailure.status, value: { error: authFailure.message } });
+    answer({ ...reply, headers: { ...reply.headers, ...authFailure.headers } });
+    return;
+  }
+  if (req.method !== 'GET') {
+    const reply = jsonReply({
+      status: 405,
+      value: { error: `${req.method} not allowed on ${DEV_SUMMARY_PATH}; use GET` },
+    });
+    answer({ ...reply, headers: { ...reply.headers, allow: 'GET' } });
+    return;
+  }
+  try {
+    const reply = jsonReply({ status: 200, value: deps.summary() });
+    answer({ ...reply, headers: { ...reply.headers, 'cache-control': 'no-store' } });
+  } catch (error: unknown) {
+    const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    answer(jsonReply({ status: 500, value: { error: message } }));
+  }
 }
 
 function notify(onRequest: ServerDependencies['onRequest'], record: RequestRecord): void {
@@ -86,7 +138,8 @@ class Exchange {
   async run(entry: { route: RouteName; method: string } | undefined): Promise<void> {
     const { req, record, deps } = this.ctx;
     if (!entry || req.method !== entry.method) {
-      await readBody(req); // drained so the connection can be reused
+      // Drained (and discarded: nothing is kept) so the connection can be reused.
+      await readBody(req, { maxBytes: 0 });
       if (!entry) this.error({ status: 404, message: `no route for ${record.path}` });
       else {
         const message = `${req.method} not allowed on ${record.path}; use ${entry.method}`;
@@ -102,7 +155,17 @@ class Exchange {
       record.injectedLatencyMs = latency;
       await sleep(latency);
     }
-    const body = await readBody(req, { resetAfterBytes: faults.takeResetMidRequest(route) });
+    const body = await readBody(req, {
+      resetAfterBytes: faults.takeResetMidRequest(route),
+      maxBytes: deps.limits.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    });
+    if (body.kind === 'too-large') {
+      record.wireBytes = body.bytesRead;
+      const limit = deps.limits.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+      const message = `body of ${body.bytesRead} bytes exceeds the backend's limit of ${limit}`;
+      this.error({ status: 413, message, headers: { connection: 'close' } });
+      return;
+    }
     if (body.kind !== 'complete') {
       record.wireBytes = body.bytesRead;
       record.outcome = body.kind === 'reset' ? 'reset-mid-request' : 'aborted';

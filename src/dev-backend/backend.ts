@@ -1,14 +1,17 @@
 /**
- * Composition of the backend: stores, policies, faults, outage control and the server.
+ * Composition of the backend: stores, policies, faults, outage control, summary and server.
  */
 import { FaultInjector } from './faults';
 import type { FaultScript } from './faults';
-import { HOST, Listener } from './listener';
+import { DEFAULT_HOST, Listener } from './listener';
 import { OutageController } from './outage';
-import { PolicyStore } from './policy';
+import { BudgetPolicies } from './pattern-policy';
+import { DEFAULT_POLICY, PolicyStore } from './policy';
 import type { PolicyInput } from './policy';
 import { createBackendServer } from './server';
 import { BackendStore } from './store';
+import { DevSummary } from './summary';
+import type { DevSummarySnapshot } from './summary';
 import type { ReceivedLogRecord, ReceivedSpan } from './otlp-types';
 import type {
   Backend,
@@ -25,17 +28,43 @@ import type {
 /** Default PRNG seed, so runs are reproducible even when a test sets none. */
 const DEFAULT_SEED = 1;
 
+/** Addresses that listen on every interface; clients reach them through loopback. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
+
+/** `host` as it goes in a URL (IPv6 in brackets; wildcard addresses as loopback). */
+function urlHost(host: string): string {
+  if (WILDCARD_HOSTS.has(host)) return host.includes(':') ? '[::1]' : '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** The running backend; create it with `startBackend`. */
 export class SprintLensBackend implements Backend {
-  private readonly store = new BackendStore();
+  private readonly store: BackendStore;
   private readonly policies: PolicyStore;
   private readonly faults: FaultInjector;
   private readonly listener: Listener;
   private readonly outage: OutageController;
+  private readonly devSummary = new DevSummary();
   private closing: Promise<void> | undefined;
 
   private constructor(options: BackendOptions) {
-    this.policies = new PolicyStore({ default: options.policy, byService: options.policies });
+    this.store = new BackendStore({ retain: options.retain, observers: [this.devSummary] });
+    const basePolicy = withTtl(options.policy ?? DEFAULT_POLICY, options.policyTtlSeconds);
+    this.policies = new PolicyStore({ default: basePolicy, byService: options.policies });
+    for (const observer of options.observers ?? []) this.store.observe(observer);
+    // Last, so observers see a report before the policy change it causes.
+    if (options.budgetPerMinute !== undefined) {
+      const budget = new BudgetPolicies({
+        budgetPerMinute: options.budgetPerMinute,
+        base: basePolicy,
+        ttlSeconds: options.policyTtlSeconds,
+        apply: (change) => {
+          this.policies.set(change.policy, { service: change.service });
+          this.store.policyChanged(change);
+        },
+      });
+      this.store.observe(budget);
+    }
     this.faults = new FaultInjector({ seed: options.seed ?? DEFAULT_SEED });
     const server = createBackendServer({
       store: this.store,
@@ -44,8 +73,13 @@ export class SprintLensBackend implements Backend {
       currentOutage: () => this.outage.current,
       auth: { apiKey: options.apiKey, failureStatus: options.authFailureStatus ?? 401 },
       onRequest: options.onRequest,
+      summary: () => this.summary(),
+      limits: {
+        maxRequestBytes: options.maxRequestBytes,
+        maxDecompressedBytes: options.maxDecompressedBytes,
+      },
     });
-    this.listener = new Listener(server);
+    this.listener = new Listener(server, options.host ?? DEFAULT_HOST);
     this.outage = new OutageController(this.listener);
   }
 
@@ -61,8 +95,12 @@ export class SprintLensBackend implements Backend {
     return this.listener.port;
   }
 
+  get host(): string {
+    return this.listener.host;
+  }
+
   get url(): string {
-    return `http://${HOST}:${this.port}`;
+    return `http://${urlHost(this.host)}:${this.port}`;
   }
 
   get requests(): readonly RequestRecord[] {
@@ -131,6 +169,10 @@ export class SprintLensBackend implements Backend {
     this.store.clear();
   }
 
+  summary(): DevSummarySnapshot {
+    return this.devSummary.snapshot();
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.outage.dispose();
@@ -138,4 +180,12 @@ export class SprintLensBackend implements Backend {
     })();
     return this.closing;
   }
+}
+
+/** The policy with `ttlSeconds` replaced, when it is an object and a ttl is given. */
+function withTtl(policy: PolicyInput, ttlSeconds: number | undefined): PolicyInput {
+  if (ttlSeconds === undefined) return policy;
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) return policy;
+  if (policy.constructor !== Object) return policy; // RawPolicy and the like stay verbatim
+  return { ...policy, ttlSeconds };
 }

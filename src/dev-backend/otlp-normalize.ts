@@ -1,10 +1,11 @@
 /**
- * Turns a decoded protobuf message (as a protobufjs plain object) into the normalized
- * shapes of `otlp-types.ts`.
+ * Turns a decoded message in plain form (see `createDefaults` in `otlp-wire-schema.ts`)
+ * into the normalized shapes of `otlp-types.ts`.
  *
- * Both wire formats end up here: protobuf bodies are decoded directly, OTLP/JSON bodies
- * are first converted to the same message (see `otlp-decode.ts`), so one function
- * defines what tests see.
+ * Both wire formats end up here: protobuf and OTLP/JSON bodies decode to the same plain
+ * form (see `otlp-decode.ts`), so one function defines what the backend, its data file and
+ * the tests see. The functions are lenient about the plain form (missing keys take their
+ * defaults), so the test suite can feed them `protobufjs` output too, to compare decoders.
  */
 import type {
   AttributeValue,
@@ -48,7 +49,7 @@ function num(source: Plain, key: string): number {
   return 0;
 }
 
-/** 64-bit integers as decimal strings (protobufjs gives strings with `longs: String`). */
+/** 64-bit integers as decimal strings (the plain form already holds them so). */
 function long(source: Plain, key: string): string {
   const value = source[key];
   if (typeof value === 'string' && value !== '') return value;
@@ -71,7 +72,7 @@ function int64(value: unknown): number | bigint {
 /** Decodes an `AnyValue` message into a plain JavaScript value. */
 export function anyValue(value: unknown): AttributeValue {
   if (!isPlain(value)) return undefined;
-  // The oneof has at most one member present (protobufjs omits unset oneof members).
+  // The oneof has at most one member present (the plain form omits unset members).
   if (typeof value.stringValue === 'string') return value.stringValue;
   if (typeof value.boolValue === 'boolean') return value.boolValue;
   if (value.intValue !== undefined && value.intValue !== null) return int64(value.intValue);
@@ -85,7 +86,22 @@ export function anyValue(value: unknown): AttributeValue {
 /** Decodes a `repeated KeyValue` into a record (a repeated key keeps its last value). */
 export function attributes(keyValues: Plain[]): Attributes {
   const result: Attributes = {};
-  for (const keyValue of keyValues) result[str(keyValue, 'key')] = anyValue(keyValue.value);
+  for (const keyValue of keyValues) {
+    const key = str(keyValue, 'key');
+    const value = anyValue(keyValue.value);
+    // A plain assignment to `__proto__` would replace the object's prototype instead of
+    // adding the (hostile, but legal) key; define it as an ordinary property instead.
+    if (key === '__proto__') {
+      Object.defineProperty(result, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      result[key] = value;
+    }
+  }
   return result;
 }
 

@@ -16,8 +16,8 @@
  * 8. then authentication and normal handling, where `partialSuccess` may shape the answer
  *    and `resetMidResponse` may cut it off after part of the body.
  */
-import { createRandom, randomInt } from '../prng';
-import type { Random } from '../prng';
+import { createRandom, randomInt } from './prng';
+import type { Random } from './prng';
 import type { RouteName } from './types';
 
 /** Restricts a fault to some routes; omitted means the script's `routes`, or all. */
@@ -73,6 +73,11 @@ export interface ResetMidRequestFault extends FaultRoutes {
   afterBytes?: number;
   /** How many matching requests to reset. Default: all. */
   times?: number;
+  /**
+   * Probability in `[0, 1]` that a matching request is reset (drawn from the backend's
+   * seeded PRNG, so reproducible). Default 1: every matching request, up to `times`.
+   */
+  ratio?: number;
 }
 
 /**
@@ -155,10 +160,12 @@ export class FaultInjector {
   private partialsLeft = 0;
   private failureRandom: Random;
   private latencyRandom: Random;
+  private resetRandom: Random;
 
   constructor(private readonly options: { seed: number }) {
     this.failureRandom = createRandom(options.seed);
     this.latencyRandom = createRandom(options.seed);
+    this.resetRandom = createRandom(options.seed);
     this.set({});
   }
 
@@ -176,6 +183,7 @@ export class FaultInjector {
     this.partialsLeft = script.partialSuccess?.times ?? Infinity;
     this.failureRandom = createRandom(script.randomFailure?.seed ?? this.options.seed);
     this.latencyRandom = createRandom(this.options.seed);
+    this.resetRandom = createRandom(this.options.seed);
   }
 
   /** Whether `fault` applies to `route`. */
@@ -198,6 +206,8 @@ export class FaultInjector {
   takeResetMidRequest(route: RouteName): number | undefined {
     const fault = this.script.resetMidRequest;
     if (!fault || !this.applies(fault, route) || this.resetRequestsLeft <= 0) return undefined;
+    // Drawn only when a ratio is set, so scripts without one keep their exact behaviour.
+    if (fault.ratio !== undefined && !(this.resetRandom() < fault.ratio)) return undefined;
     this.resetRequestsLeft -= 1;
     return Math.max(1, fault.afterBytes ?? 1);
   }

@@ -8,14 +8,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Loopback only: the backend is a test and development tool. */
-export const HOST = '127.0.0.1';
+/** Loopback by default: the backend is a test and development tool. */
+export const DEFAULT_HOST = '127.0.0.1';
 
 /** Attempts to re-bind the port after an outage, in case it is briefly unavailable. */
 const RELISTEN_ATTEMPTS = 20;
 const RELISTEN_DELAY_MS = 25;
 
-function listenOnce(server: Server, port: number): Promise<void> {
+function listenOnce(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
       server.off('listening', onListening);
@@ -27,7 +27,7 @@ function listenOnce(server: Server, port: number): Promise<void> {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ port, host: HOST });
+    server.listen({ port, host });
   });
 }
 
@@ -39,7 +39,11 @@ function isAddressInUse(error: unknown): boolean {
 export class Listener {
   private boundPort = 0;
 
-  constructor(private readonly server: Server) {}
+  constructor(
+    private readonly server: Server,
+    /** Address to listen on. */
+    readonly host: string = DEFAULT_HOST,
+  ) {}
 
   /** The port bound by the first {@link Listener.open}; kept across outages. */
   get port(): number {
@@ -53,7 +57,7 @@ export class Listener {
 
   /** Starts listening (`port` 0: an ephemeral port) and remembers the port. */
   async open(options: { port: number }): Promise<void> {
-    await listenOnce(this.server, options.port);
+    await listenOnce(this.server, this.host, options.port);
     this.boundPort = (this.server.address() as AddressInfo).port;
   }
 
@@ -71,7 +75,7 @@ export class Listener {
     if (this.server.listening) return;
     for (let attempt = 1; ; attempt++) {
       try {
-        await listenOnce(this.server, this.boundPort);
+        await listenOnce(this.server, this.host, this.boundPort);
         return;
       } catch (error: unknown) {
         if (!isAddressInUse(error) || attempt >= RELISTEN_ATTEMPTS) throw error;

@@ -16,6 +16,8 @@ export type BodyResult =
   | { kind: 'complete'; body: Buffer }
   /** The connection was reset on purpose after `bytesRead` bytes. */
   | { kind: 'reset'; bytesRead: number }
+  /** The body was larger than `maxBytes`; it was read to its end and discarded. */
+  | { kind: 'too-large'; bytesRead: number }
   /** The client went away before the body was complete. */
   | { kind: 'aborted'; bytesRead: number };
 
@@ -24,12 +26,14 @@ export type BodyResult =
  *
  * @param options.resetAfterBytes - reset the connection (TCP RST) once this many bytes
  *   have arrived, or at the end of a shorter body, instead of completing the read.
+ * @param options.maxBytes - past this many bytes, stop keeping the body (memory stays
+ *   bounded whatever the client sends) and read on to its end so a 413 can be answered.
  */
 export function readBody(
   req: IncomingMessage,
-  options: { resetAfterBytes?: number } = {},
+  options: { resetAfterBytes?: number; maxBytes?: number } = {},
 ): Promise<BodyResult> {
-  const { resetAfterBytes } = options;
+  const { resetAfterBytes, maxBytes = Infinity } = options;
   return new Promise((resolve) => {
     // The client may have gone while the request waited (injected latency).
     if (req.destroyed) {
@@ -49,14 +53,20 @@ export function readBody(
       settle({ kind: 'reset', bytesRead });
       req.socket.resetAndDestroy();
     };
+    let tooLarge = false;
     const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
       bytesRead += chunk.length;
+      if (!tooLarge && bytesRead > maxBytes) {
+        tooLarge = true;
+        chunks.length = 0;
+      }
+      if (!tooLarge) chunks.push(chunk);
       if (resetAfterBytes !== undefined && bytesRead >= resetAfterBytes) reset();
     };
     req.on('data', onData);
     req.once('end', () => {
       if (resetAfterBytes !== undefined) reset();
+      else if (tooLarge) settle({ kind: 'too-large', bytesRead });
       else settle({ kind: 'complete', body: Buffer.concat(chunks) });
     });
     // 'close' before 'end' means the body never completed.
@@ -90,6 +100,23 @@ export function sendTruncated(res: ServerResponse, reply: Reply): void {
   else {
     res.flushHeaders();
     res.socket?.end();
+  }
+}
+
+/**
+ * The path and query of a request target. A target `URL` cannot parse (a client may send
+ * `GET http://[ HTTP/1.1`) gives its raw text as the path and no query, rather than an
+ * exception that would take the server down.
+ */
+export function requestTarget(target: string | undefined): {
+  path: string;
+  query: URLSearchParams;
+} {
+  try {
+    const url = new URL(target ?? '/', 'http://backend.invalid');
+    return { path: url.pathname, query: url.searchParams };
+  } catch {
+    return { path: target ?? '/', query: new URLSearchParams() };
   }
 }
 

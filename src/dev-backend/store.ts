@@ -1,14 +1,19 @@
 /**
- * What the backend received, kept for test assertions, and in-flight accounting.
+ * What the backend received, in-flight accounting, and the observers that watch it all.
  *
- * Everything is appended in arrival order and never deduplicated: tests count retries
- * and duplicates from these lists.
+ * With `retain` (tests), everything is appended in arrival order and never deduplicated:
+ * tests count retries and duplicates from these lists. Without it (the CLI, which may run
+ * for hours), the lists stay empty and only the observers see the data, so memory stays
+ * bounded.
  */
 import type { IncomingMessage } from 'node:http';
+import { requestTarget } from './http-util';
 import type { ReceivedLogRecord, ReceivedSpan } from './otlp-types';
 import type {
   AnyReceivedExport,
+  BackendObserver,
   ConcurrencyStats,
+  PolicyChange,
   ReceivedExport,
   ReceivedPatternReport,
   ReceivedPolicyRequest,
@@ -35,6 +40,30 @@ export class BackendStore {
 
   private nextSeq = 1;
   private readonly listeners = new Set<() => void>();
+  private readonly retain: boolean;
+  private readonly observers: BackendObserver[];
+
+  constructor(options: { retain?: boolean; observers?: readonly BackendObserver[] } = {}) {
+    this.retain = options.retain ?? true;
+    this.observers = [...(options.observers ?? [])];
+  }
+
+  /** Adds an observer (it sees what arrives from now on). */
+  observe(observer: BackendObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Calls `event` on every observer; one that throws is skipped, never breaking a request. */
+  private emit(event: (observer: BackendObserver) => void): void {
+    for (const observer of this.observers) {
+      try {
+        event(observer);
+      } catch {
+        // An observer is a bystander (summary, data file): its failure must not turn an
+        // accepted export into a 500, which would make the client resend it.
+      }
+    }
+  }
 
   /**
    * Records an arriving request. The record is listed at once and completed in place,
@@ -42,13 +71,13 @@ export class BackendStore {
    */
   begin(options: { req: IncomingMessage; route: RouteName | undefined }): RequestRecord {
     const { req, route } = options;
-    const url = new URL(req.url ?? '/', 'http://backend.invalid');
+    const { path, query } = requestTarget(req.url);
     const record: RequestRecord = {
       seq: this.nextSeq++,
       method: req.method ?? 'GET',
-      path: url.pathname,
+      path,
       route,
-      query: Object.fromEntries(url.searchParams),
+      query: Object.fromEntries(query),
       headers: req.headers,
       userAgent: firstHeader(req.headers['user-agent']),
       contentType: firstHeader(req.headers['content-type']),
@@ -62,7 +91,7 @@ export class BackendStore {
       startedAt: Date.now(),
       durationMs: undefined,
     };
-    this.requests.push(record);
+    if (this.retain) this.requests.push(record);
     this.concurrency.current += 1;
     this.concurrency.max = Math.max(this.concurrency.max, this.concurrency.current);
     this.changed();
@@ -75,11 +104,17 @@ export class BackendStore {
     record.durationMs = Date.now() - record.startedAt;
     if (record.outcome === 'pending') record.outcome = 'aborted';
     this.concurrency.current -= 1;
+    this.emit((observer) => observer.requestEnded?.(record));
     this.changed();
   }
 
   /** Stores an accepted export and flattens its spans or log records. */
   addExport(received: AnyReceivedExport): void {
+    this.emit((observer) => observer.exportReceived?.(received));
+    if (!this.retain) {
+      this.changed();
+      return;
+    }
     switch (received.signal) {
       case 'traces':
         this.addTraces(received);
@@ -116,12 +151,20 @@ export class BackendStore {
   }
 
   addPatternReport(received: ReceivedPatternReport): void {
-    this.patternReports.push(received);
+    this.emit((observer) => observer.patternReportReceived?.(received));
+    if (this.retain) this.patternReports.push(received);
     this.changed();
   }
 
   addPolicyRequest(received: ReceivedPolicyRequest): void {
-    this.policyRequests.push(received);
+    this.emit((observer) => observer.policyServed?.(received));
+    if (this.retain) this.policyRequests.push(received);
+    this.changed();
+  }
+
+  /** Announces a computed policy that changed. */
+  policyChanged(change: PolicyChange): void {
+    this.emit((observer) => observer.policyChanged?.(change));
     this.changed();
   }
 

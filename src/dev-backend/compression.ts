@@ -10,14 +10,27 @@ import * as zlib from 'node:zlib';
 export type ContentCoding = 'identity' | 'gzip' | 'zstd';
 
 /**
- * Upper bound on a decompressed body. It keeps a decompression bomb from taking the test
- * process down; real batches are far smaller.
+ * Default upper bound on a decompressed body. It keeps a decompression bomb from taking the
+ * backend down; the SDK's batches are at most a few MiB.
  */
-export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
+export const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 
-/** Thrown when a body cannot be decompressed (the caller answers 400). */
+/**
+ * Thrown when a body cannot be decompressed: the caller answers 400, or 413 when
+ * `tooLarge` (it would decompress beyond the limit).
+ */
 export class DecompressionError extends Error {
   override readonly name = 'DecompressionError';
+  constructor(
+    message: string,
+    readonly tooLarge = false,
+  ) {
+    super(message);
+  }
+}
+
+function isTooLarge(error: unknown): boolean {
+  return error instanceof RangeError && 'code' in error && error.code === 'ERR_BUFFER_TOO_LARGE';
 }
 
 /**
@@ -38,18 +51,30 @@ export function parseContentCoding(header: string | undefined): ContentCoding | 
  *
  * @throws DecompressionError when the body is not valid for its coding.
  */
-export function decompress(options: { body: Buffer; coding: ContentCoding }): Buffer {
+export function decompress(options: {
+  body: Buffer;
+  coding: ContentCoding;
+  /** Largest decompressed size accepted. Default {@link MAX_DECOMPRESSED_BYTES}. */
+  maxBytes?: number;
+}): Buffer {
   const { body, coding } = options;
+  const maxOutputLength = options.maxBytes ?? MAX_DECOMPRESSED_BYTES;
   try {
     switch (coding) {
       case 'identity':
         return body;
       case 'gzip':
-        return zlib.gunzipSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
+        return zlib.gunzipSync(body, { maxOutputLength });
       case 'zstd':
-        return zlib.zstdDecompressSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
+        return zlib.zstdDecompressSync(body, { maxOutputLength });
     }
   } catch (error: unknown) {
+    if (isTooLarge(error)) {
+      throw new DecompressionError(
+        `${coding} body decompresses to more than ${maxOutputLength} bytes`,
+        true,
+      );
+    }
     const reason = error instanceof Error ? error.message : String(error);
     throw new DecompressionError(`cannot decode ${coding} body: ${reason}`);
   }

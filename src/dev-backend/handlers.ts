@@ -1,5 +1,6 @@
 /**
- * Route handlers of Backend API v1, and the error bodies each route family answers with.
+ * Route handlers of Backend API v1 (and the dev summary), and the error bodies each route
+ * family answers with.
  *
  * Handlers run after faults and authentication; they validate, store and build the
  * answer, and never touch the socket (the server decides how the answer is sent).
@@ -86,7 +87,8 @@ export function errorReply(options: {
   return jsonReply({ status, value: { error: message } });
 }
 
-function jsonReply(options: { status: number; value: unknown }): Reply {
+/** A JSON answer. */
+export function jsonReply(options: { status: number; value: unknown }): Reply {
   return {
     status: options.status,
     headers: { 'content-type': 'application/json' },
@@ -104,16 +106,21 @@ function failure(options: {
 }
 
 /** Undoes `Content-Encoding`, or says which error to answer. */
-function decodedBody(input: HandlerInput): Buffer | { status: number; message: string } {
+function decodedBody(
+  input: HandlerInput,
+  maxBytes: number | undefined,
+): Buffer | { status: number; message: string } {
   const header = input.record.contentEncoding;
   const coding = parseContentCoding(header);
   if (coding === undefined) {
     return { status: 415, message: `unsupported content-encoding ${header}` };
   }
   try {
-    return decompress({ body: input.body, coding });
+    return decompress({ body: input.body, coding, maxBytes });
   } catch (error: unknown) {
-    if (error instanceof DecompressionError) return { status: 400, message: error.message };
+    if (error instanceof DecompressionError) {
+      return { status: error.tooLarge ? 413 : 400, message: error.message };
+    }
     throw error;
   }
 }
@@ -123,15 +130,17 @@ export function createOtlpHandler(options: {
   signal: OtlpSignal;
   store: BackendStore;
   faults: FaultInjector;
+  /** Largest decompressed body; default that of `compression.ts`. */
+  maxDecompressedBytes?: number;
 }): Handler {
-  const { signal, store, faults } = options;
+  const { signal, store, faults, maxDecompressedBytes } = options;
   return (input) => {
     const contentType = input.record.contentType;
     const fail = (status: number, message: string): HandlerOutput =>
       failure({ route: signal, contentType, status, message });
     const format = parseOtlpContentType(contentType);
     if (format === undefined) return fail(415, `unsupported content-type ${contentType}`);
-    const body = decodedBody(input);
+    const body = decodedBody(input, maxDecompressedBytes);
     if (!Buffer.isBuffer(body)) return fail(body.status, body.message);
 
     const request = input.record;
@@ -219,8 +228,12 @@ export function createPolicyHandler(options: {
 }
 
 /** `POST /v1/sampling/patterns`. */
-export function createPatternsHandler(options: { store: BackendStore }): Handler {
-  const { store } = options;
+export function createPatternsHandler(options: {
+  store: BackendStore;
+  /** Largest decompressed body; default that of `compression.ts`. */
+  maxDecompressedBytes?: number;
+}): Handler {
+  const { store, maxDecompressedBytes } = options;
   return (input) => {
     const contentType = input.record.contentType;
     const fail = (status: number, message: string): HandlerOutput =>
@@ -228,7 +241,7 @@ export function createPatternsHandler(options: { store: BackendStore }): Handler
     const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
     if (mediaType !== 'application/json')
       return fail(415, `unsupported content-type ${contentType}`);
-    const body = decodedBody(input);
+    const body = decodedBody(input, maxDecompressedBytes);
     if (!Buffer.isBuffer(body)) return fail(body.status, body.message);
 
     let document: unknown;

@@ -1,0 +1,223 @@
+/**
+ * Renders a {@link DevSummarySnapshot} as plain text for a terminal: short sections, aligned
+ * columns, no colours (so nothing to turn off for `NO_COLOR` or a log file).
+ */
+import { OTHER, SEVERITIES } from './summary';
+import type { DevSummarySnapshot } from './summary';
+
+/** Options of {@link formatSummary}. */
+export interface FormatSummaryOptions {
+  /** Patterns listed. Default 10. */
+  topPatterns?: number;
+  /** Models and error types listed. Default 20. */
+  topRows?: number;
+  /** Title line. Default `sprintlens dev-backend summary`. */
+  title?: string;
+}
+
+function count(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function usd(value: number): string {
+  return `$${value.toFixed(value !== 0 && Math.abs(value) < 0.01 ? 6 : 4)}`;
+}
+
+function ms(value: number): string {
+  return value < 100 ? value.toFixed(1) : String(Math.round(value));
+}
+
+function bytes(value: number): string {
+  if (value < 1024) return `${value} B`;
+  if (value < 1024 * 1024) return `${(value / 1024).toFixed(1)} KiB`;
+  return `${(value / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function duration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+function plural(n: number, word: string): string {
+  return `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Longest cell of a column of text (wider cells are cut). */
+const MAX_CELL = 48;
+
+/**
+ * Lays out rows in columns: the first `textColumns` left-aligned, the rest right-aligned.
+ */
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  textColumns: number,
+): string[] {
+  const cut = (cell: string): string =>
+    cell.length > MAX_CELL ? `${cell.slice(0, MAX_CELL - 1)}…` : cell;
+  const all = [header, ...rows].map((row) => row.map(cut));
+  const widths = header.map((_, column) =>
+    Math.max(...all.map((row) => (row[column] ?? '').length)),
+  );
+  return all.map((row) =>
+    `  ${row
+      .map((cell, column) =>
+        column < textColumns
+          ? cell.padEnd(widths[column] ?? 0)
+          : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ')}`.trimEnd(),
+  );
+}
+
+/** A "key xN" list, e.g. `200 x3, 503 x1`. */
+function tally(record: Record<string, number>): string {
+  return Object.entries(record)
+    .map(([key, n]) => `${key} x${count(n)}`)
+    .join(', ');
+}
+
+/** The summary as text lines (joined with newlines, ending with one). */
+export function formatSummary(
+  summary: DevSummarySnapshot,
+  options: FormatSummaryOptions = {},
+): string {
+  const topPatterns = options.topPatterns ?? 10;
+  const topRows = options.topRows ?? 20;
+  const title = options.title ?? 'sprintlens dev-backend summary';
+  const lines: string[] = [
+    `== ${title} at ${summary.generatedAt} (up ${duration(summary.uptimeSeconds)}) ==`,
+  ];
+
+  const { requests } = summary;
+  lines.push(`Requests: ${count(requests.total)} (${count(requests.failed)} failed)`);
+  const routes = Object.entries(requests.byRoute);
+  if (routes.length > 0) {
+    lines.push(
+      ...table(
+        ['route', 'requests', 'bytes', 'answers'],
+        routes.map(([name, route]) => [
+          name,
+          count(route.requests),
+          bytes(route.bytes),
+          tally(route.statuses),
+        ]),
+        1,
+      ),
+    );
+  }
+  if (Object.keys(requests.faults).length > 0) {
+    lines.push(`  injected faults: ${tally(requests.faults)}`);
+  }
+
+  const { llm } = summary;
+  lines.push(
+    `LLM calls: ${count(llm.calls)} (${plural(llm.errors, 'error')}), ` +
+      `${count(llm.inputTokens)} input / ${count(llm.outputTokens)} output tokens, ` +
+      `${usd(llm.costUsd)}`,
+  );
+  if (llm.models.length > 0) {
+    lines.push(
+      ...table(
+        ['provider', 'model', 'calls', 'errors', 'in tok', 'out tok', 'cost', 'mean ms', 'p95 ms'],
+        llm.models
+          .slice(0, topRows)
+          .map((model) => [
+            model.provider,
+            model.model,
+            count(model.calls),
+            count(model.errors),
+            count(model.inputTokens),
+            count(model.outputTokens),
+            usd(model.costUsd),
+            ms(model.latencyMs.mean),
+            ms(model.latencyMs.p95),
+          ]),
+        2,
+      ),
+    );
+  }
+  lines.push(
+    `Spans: ${count(summary.spans.total)} (${count(summary.spans.errors)} with status ERROR)`,
+  );
+
+  const { logs } = summary;
+  lines.push(
+    `Logs: ${count(logs.total)} received, ~${count(logs.estimatedTotal)} logged by the apps ` +
+      '(estimated from sprintlens.sample_rate)',
+  );
+  const bySeverity = [...SEVERITIES, 'UNSPECIFIED' as const]
+    .filter((name) => name !== 'UNSPECIFIED' || logs.bySeverity[name].received > 0)
+    .map((name) => {
+      const { received, estimated } = logs.bySeverity[name];
+      const estimate = Math.round(estimated) !== received ? ` (~${count(estimated)})` : '';
+      return `${name} ${count(received)}${estimate}`;
+    });
+  lines.push(`  ${bySeverity.join('  ')}`);
+  if (logs.patterns.length > 0) {
+    const shown = logs.patterns.slice(0, topPatterns);
+    lines.push(
+      ...table(
+        ['pattern', 'severity', 'received', 'est. total'],
+        shown.map((pattern) => [
+          pattern.id === OTHER ? `${OTHER} more patterns` : pattern.template,
+          pattern.severity,
+          count(pattern.received),
+          count(pattern.estimated),
+        ]),
+        2,
+      ),
+    );
+    if (logs.distinctPatterns > shown.length) {
+      lines.push(`  … ${count(logs.distinctPatterns - shown.length)} more patterns`);
+    }
+  }
+
+  const { errors } = summary;
+  lines.push(`Errors: ${plural(errors.spans, 'span')} with status ERROR`);
+  if (errors.types.length > 0) {
+    lines.push(
+      ...table(
+        ['error.type', 'count', 'last span', 'message'],
+        errors.types
+          .slice(0, topRows)
+          .map((entry) => [
+            entry.errorType,
+            count(entry.count),
+            entry.lastSpanName,
+            entry.lastMessage,
+          ]),
+        1,
+      ),
+    );
+  }
+
+  const { metrics } = summary;
+  const names = metrics.byName
+    .slice(0, 5)
+    .map((entry) => `${entry.name || '(unnamed)'} ${count(entry.dataPoints)}`);
+  const more = metrics.byName.length > 5 ? `, … ${metrics.byName.length - 5} more` : '';
+  lines.push(
+    `Metrics: ${plural(metrics.dataPoints, 'data point')}` +
+      (names.length > 0 ? ` (${names.join(', ')}${more})` : ''),
+  );
+
+  const { sampling } = summary;
+  lines.push(
+    `Sampling: ${plural(sampling.patternReports, 'pattern report')}, ` +
+      `${plural(sampling.policyRequests, 'policy request')}`,
+  );
+  for (const policy of sampling.policies.slice(0, topRows)) {
+    const lowest =
+      policy.lowestRate === undefined ? '' : `, lowest ${policy.lowestRate.toString()}`;
+    lines.push(
+      `  policy for ${policy.service}: ${policy.version} ` +
+        `(${plural(policy.patternRates, 'pattern rate')}${lowest})`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
