@@ -64,12 +64,17 @@ describe('npm run demo', () => {
     // The data file holds what the summary counts.
     const dataFile = /Everything the backend received: (\S+)/.exec(out)?.[1];
     expect(dataFile !== undefined && existsSync(dataFile)).toBe(true);
-    const types = readFileSync(dataFile!, 'utf8')
+    const lines = readFileSync(dataFile!, 'utf8')
       .split('\n')
       .filter((l) => l !== '')
-      .map((l) => (JSON.parse(l) as { type: string }).type);
+      .map((l) => JSON.parse(l) as { type: string; name?: string });
+    const types = lines.map((l) => l.type);
     expect(types.filter((t) => t === 'span').length).toBeGreaterThan(400);
     expect(types).toContain('pattern_report');
+    // The GenAI client metrics went out with the traces (flushed at shutdown).
+    const metricNames = new Set(lines.filter((l) => l.type === 'metric').map((l) => l.name));
+    expect(metricNames).toContain('gen_ai.client.token.usage');
+    expect(metricNames).toContain('gen_ai.client.operation.duration');
     expect(types.at(-1)).toBe('stop');
     rmSync(dirname(dataFile!), { recursive: true, force: true });
   });
