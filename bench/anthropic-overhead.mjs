@@ -9,15 +9,20 @@
 // all: TracerProvider + BatchSpanProcessor into a no-op exporter, AsyncLocalStorage context, a
 // MeterProvider with a reader. A forced GC before each batch. Medians over rounds.
 // Usage: npx tsc -p tsconfig.build.json && node_modules/.bin/node bench/anthropic-overhead.mjs [rounds]
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  benchTelemetry,
+  cpuMicros,
+  formatMicros as fmt,
+  median,
+  repoDir,
+  rootRequire,
+  runJsonChild,
+} from './llm-bench-support.mjs';
 
-const benchDir = dirname(fileURLToPath(import.meta.url));
-const repoDir = join(benchDir, '..');
 const PLAIN_CALLS = 1600;
 const STREAM_CALLS = 160;
 const STREAM_DELTAS = 100;
@@ -41,8 +46,6 @@ async function main(rounds) {
       runs.push(await runChild(content, url));
       process.stderr.write('.');
     }
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    const fmt = (n) => (Math.abs(n) < 10 ? n.toFixed(2) : n.toFixed(1));
     lines.push(`### content capture ${content}`, '');
     lines.push(
       `| mode | CPU µs / plain call | added µs / plain call | CPU µs / streamed call (${STREAM_DELTAS} deltas) | added µs / streamed call | spans per mode |`,
@@ -72,39 +75,7 @@ async function main(rounds) {
 }
 
 async function child(content, url) {
-  const rootRequire = createRequire(join(repoDir, 'package.json'));
-  const api = rootRequire('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = rootRequire('@opentelemetry/context-async-hooks');
-  const { TracerProvider, BatchSpanProcessor } = rootRequire('@opentelemetry/sdk-trace');
-  const { MeterProvider, PeriodicExportingMetricReader } = rootRequire(
-    '@opentelemetry/sdk-metrics',
-  );
-  const counted = { count: 0 };
-  const exporter = {
-    export(batch, done) {
-      counted.count += batch.length;
-      done({ code: 0 });
-    },
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
-  };
-  const metricExporter = {
-    export: (_metrics, done) => done({ code: 0 }),
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
-  };
-  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const tracerProvider = new TracerProvider({
-    spanProcessors: [new BatchSpanProcessor({ exporter })],
-  });
-  const meterProvider = new MeterProvider({
-    readers: [
-      new PeriodicExportingMetricReader({
-        exporter: metricExporter,
-        exportIntervalMillis: 3_600_000,
-      }),
-    ],
-  });
+  const { api, tracerProvider, meterProvider, exported } = benchTelemetry();
   api.trace.setGlobalTracerProvider(tracerProvider);
   api.metrics.setGlobalMeterProvider(meterProvider);
 
@@ -140,12 +111,6 @@ async function child(content, url) {
     for await (const event of s) if (event.type === 'content_block_delta') n++;
     return n;
   };
-  const cpu = async (count, fn) => {
-    const start = process.cpuUsage();
-    for (let i = 0; i < count; i++) await fn();
-    const used = process.cpuUsage(start);
-    return used.user + used.system;
-  };
   const setMode = (mode) => {
     if (mode === 'sprintlens') definition.patch(sdk, version);
     else definition.unpatch(sdk, version);
@@ -162,14 +127,14 @@ async function child(content, url) {
       await tracerProvider.forceFlush();
       // Collect now so one mode's garbage is not paid for during the next mode's batch.
       globalThis.gc();
-      const before = counted.count;
-      const p = await cpu(PLAIN_CALLS / batches, () => plain(client));
-      const s = await cpu(STREAM_CALLS / batches, () => stream(client));
+      const before = exported.spans;
+      const p = await cpuMicros(PLAIN_CALLS / batches, () => plain(client));
+      const s = await cpuMicros(STREAM_CALLS / batches, () => stream(client));
       await tracerProvider.forceFlush();
       if (batch < 0) continue; // warm-up
       result[mode].plain += p / PLAIN_CALLS;
       result[mode].stream += s / STREAM_CALLS;
-      result[mode].spans += counted.count - before;
+      result[mode].spans += exported.spans - before;
     }
   }
   definition.unpatch(sdk, version);
@@ -179,23 +144,11 @@ async function child(content, url) {
 }
 
 function runChild(content, url) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', fileURLToPath(import.meta.url), '--child', content, url],
-      {
-        cwd: benchDir,
-        env: { ...process.env, OTEL_LOG_LEVEL: 'none' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`child exited ${code}: ${out}`));
-      else resolve(JSON.parse(out.trim().split('\n').at(-1)));
-    });
+  return runJsonChild({
+    name: 'child',
+    script: fileURLToPath(import.meta.url),
+    args: ['--child', content, url],
+    nodeOptions: ['--expose-gc'],
   });
 }
 

@@ -17,6 +17,9 @@ root.loadSync(['opentelemetry/proto/collector/logs/v1/logs_service.proto']);
 const LogsRequest = root.lookupType(
   'opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest',
 );
+// The dev backend's seeded PRNG (built code, as bench/exporter.mjs runs against it): the same
+// seed fails the same requests on every run.
+const { createRandom } = require('../dist/src/dev-backend/prng.js');
 
 const MAX_IDS = 4_000_000;
 let seen = new Uint8Array(MAX_IDS);
@@ -29,17 +32,6 @@ function reset() {
 }
 reset();
 let concurrent = 0;
-
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function count(body) {
   const request = LogsRequest.decode(body);
@@ -65,7 +57,7 @@ const server = createServer((req, res) => {
     const body = Buffer.concat(chunks);
     if (req.url === '/control') {
       faults = JSON.parse(body.toString());
-      random = mulberry32(faults.seed ?? 1);
+      random = createRandom(faults.seed ?? 1);
       res.end('{}');
       return;
     }

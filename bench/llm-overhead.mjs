@@ -12,15 +12,22 @@
 //        node_modules/.bin/node bench/llm-overhead.mjs [rounds]
 //        (`--micro-only`: just the in-process hot-path table, no network)
 /* global AbortController */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  benchDir,
+  benchTelemetry,
+  cpuMicros,
+  formatMicros as fmt,
+  median,
+  repoDir,
+  rootRequire,
+  runJsonChild,
+} from './llm-bench-support.mjs';
 
-const benchDir = dirname(fileURLToPath(import.meta.url));
-const repoDir = join(benchDir, '..');
 const OPENAI_DIR = join(repoDir, 'test/versions/openai-6');
 
 const PLAIN_CALLS = 2000;
@@ -74,10 +81,6 @@ async function main(rounds) {
   process.stderr.write('\n');
   server.close();
 
-  const median = (values) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
-  };
   const summary = {};
   for (const [variant, runs] of Object.entries(results)) {
     summary[variant] = {
@@ -106,7 +109,6 @@ async function main(rounds) {
     });
   }
   const ours = (name) => rows.find((r) => r.variant === name);
-  const fmt = (n) => (Math.abs(n) < 10 ? n.toFixed(2) : n.toFixed(1));
   const lines = [];
   lines.push(
     `| variant | CPU µs / plain call | added µs / plain call | CPU µs / streamed call (${STREAM_CHUNKS} chunks) | added µs / streamed call | added µs / chunk (marginal) | spans per run |`,
@@ -141,23 +143,13 @@ async function main(rounds) {
 
 async function microSection() {
   const run = (mode) =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--micro', mode], {
-        cwd: benchDir,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-      child.on('error', reject);
-      child.on('close', () => resolve(JSON.parse(out.trim())));
-    });
+    runJsonChild({ name: mode, script: fileURLToPath(import.meta.url), args: ['--micro', mode] });
   const modes = ['none', 'span', 'sprintlens-off', 'sprintlens-nometrics', 'sprintlens-on'];
   const results = {};
   for (const mode of modes) results[mode] = [];
   for (let round = 0; round < 3; round++) {
     for (const mode of modes) results[mode].push(await run(mode));
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const row = (mode, label) => {
     const call = median(results[mode].map((r) => r.call)) - median(results.none.map((r) => r.call));
     const chunk =
@@ -178,25 +170,7 @@ async function microSection() {
 }
 
 async function micro(mode) {
-  const rootRequire = createRequire(join(repoDir, 'package.json'));
-  const api = rootRequire('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = rootRequire('@opentelemetry/context-async-hooks');
-  const { TracerProvider, BatchSpanProcessor } = rootRequire('@opentelemetry/sdk-trace');
-  const { MeterProvider, PeriodicExportingMetricReader } = rootRequire(
-    '@opentelemetry/sdk-metrics',
-  );
-  const exporter = {
-    export: (_b, done) => done({ code: 0 }),
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
-  };
-  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const tracerProvider = new TracerProvider({
-    spanProcessors: [new BatchSpanProcessor({ exporter })],
-  });
-  const meterProvider = new MeterProvider({
-    readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
-  });
+  const { tracerProvider, meterProvider } = benchTelemetry();
   const completion = {
     id: 'c',
     model: 'gpt-4o-mini',
@@ -261,12 +235,7 @@ async function micro(mode) {
   }
   const resource = new Completions();
   const messages = [{ role: 'user', content: 'Say hello to the benchmark.' }];
-  const cpu = async (n, fn) => {
-    const start = process.cpuUsage();
-    for (let i = 0; i < n; i++) await fn();
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / n;
-  };
+  const cpu = async (n, fn) => (await cpuMicros(n, fn)) / n;
   const plain = () => resource.create({ model: 'gpt-4o-mini', messages, temperature: 0 });
   const streamed = async () => {
     const s = await resource.create({ model: 'gpt-4o-mini', messages, stream: true });
@@ -284,23 +253,10 @@ async function micro(mode) {
 }
 
 function runChild(variant, url) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [fileURLToPath(import.meta.url), '--child', variant, url],
-      {
-        cwd: benchDir,
-        env: { ...process.env, OTEL_LOG_LEVEL: 'none' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`${variant} exited ${code}: ${out}`));
-      else resolve(JSON.parse(out.trim().split('\n').at(-1)));
-    });
+  return runJsonChild({
+    name: variant,
+    script: fileURLToPath(import.meta.url),
+    args: ['--child', variant, url],
   });
 }
 
@@ -358,40 +314,7 @@ function startServer() {
 
 async function child(variant, url) {
   const require = createRequire(join(benchDir, 'package.json'));
-  const rootRequire = createRequire(join(repoDir, 'package.json'));
-  const api = rootRequire('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = rootRequire('@opentelemetry/context-async-hooks');
-  const { TracerProvider, BatchSpanProcessor } = rootRequire('@opentelemetry/sdk-trace');
-  const { MeterProvider, PeriodicExportingMetricReader } = rootRequire(
-    '@opentelemetry/sdk-metrics',
-  );
-
-  let spans = 0;
-  const exporter = {
-    export(batch, done) {
-      spans += batch.length;
-      done({ code: 0 });
-    },
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
-  };
-  const metricExporter = {
-    export: (_metrics, done) => done({ code: 0 }),
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
-  };
-  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const tracerProvider = new TracerProvider({
-    spanProcessors: [new BatchSpanProcessor({ exporter })],
-  });
-  const meterProvider = new MeterProvider({
-    readers: [
-      new PeriodicExportingMetricReader({
-        exporter: metricExporter,
-        exportIntervalMillis: 3_600_000,
-      }),
-    ],
-  });
+  const { api, tracerProvider, meterProvider, exported } = benchTelemetry();
   api.trace.setGlobalTracerProvider(tracerProvider);
   api.metrics.setGlobalMeterProvider(meterProvider);
 
@@ -466,13 +389,6 @@ async function child(variant, url) {
     return n;
   };
 
-  const cpu = async (count, fn) => {
-    const start = process.cpuUsage();
-    for (let i = 0; i < count; i++) await fn();
-    const used = process.cpuUsage(start);
-    return used.user + used.system;
-  };
-
   // The instrumentation is switched off and on between batches of the same process (every
   // alternative supports disable()/enable() on a loaded module), so both sides share JIT state,
   // heap and connection pool: the difference is what the instrumentation costs.
@@ -488,9 +404,9 @@ async function child(variant, url) {
     for (const enabled of round % 2 === 0 ? [false, true] : [true, false]) {
       toggle(enabled);
       const side = enabled ? 1 : 0;
-      const p = await cpu(PLAIN_CALLS / rounds, plain);
-      const s100 = await cpu(STREAM_CALLS / rounds, () => stream(STREAM_CHUNKS));
-      const s1 = await cpu(STREAM_CALLS / rounds, () => stream(1));
+      const p = await cpuMicros(PLAIN_CALLS / rounds, plain);
+      const s100 = await cpuMicros(STREAM_CALLS / rounds, () => stream(STREAM_CHUNKS));
+      const s1 = await cpuMicros(STREAM_CALLS / rounds, () => stream(1));
       if (round < 0) continue; // warm-up round
       totals.plain[side] += p;
       totals.stream[side] += s100;
@@ -522,7 +438,7 @@ async function child(variant, url) {
       basePlain,
       baseStream,
       baseStream1,
-      spans,
+      spans: exported.spans,
     }) + '\n',
   );
 }

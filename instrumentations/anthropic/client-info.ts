@@ -1,10 +1,9 @@
-import { asObject } from './util';
+import { serverFromBaseUrl } from '../genai/server-address';
+import type { ServerAddress } from '../genai/server-address';
+import { asObject } from '../genai/narrow';
 
 /** Server of one Anthropic client instance. */
-export interface ClientInfo {
-  readonly serverAddress: string | undefined;
-  readonly serverPort: number | undefined;
-}
+export type ClientInfo = ServerAddress;
 
 const UNKNOWN: ClientInfo = { serverAddress: undefined, serverPort: undefined };
 const cache = new WeakMap<object, ClientInfo>();
@@ -15,18 +14,7 @@ export function clientInfo(client: unknown): ClientInfo {
   if (c === undefined) return UNKNOWN;
   let info = cache.get(c);
   if (info !== undefined) return info;
-  info = UNKNOWN;
-  if (typeof c.baseURL === 'string') {
-    try {
-      const url = new URL(c.baseURL);
-      info = {
-        serverAddress: url.hostname,
-        serverPort: url.port === '' ? (url.protocol === 'http:' ? 80 : 443) : Number(url.port),
-      };
-    } catch {
-      // Not a URL: leave the server unknown.
-    }
-  }
+  info = serverFromBaseUrl(c.baseURL);
   cache.set(c, info);
   return info;
 }

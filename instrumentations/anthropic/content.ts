@@ -1,6 +1,6 @@
 import type { ChatMessage, ContentCapture, MessagePart } from '../genai';
-import { asObject, asString } from './util';
-import type { Json } from './util';
+import { asObject, asString } from '../genai/narrow';
+import type { Json } from '../genai/narrow';
 
 /** `system` (a string or text blocks) as `gen_ai.system_instructions` parts. */
 export function systemInstructions(body: Json, content: ContentCapture): string | undefined {

@@ -1,18 +1,15 @@
-import {
-  InstrumentationBase,
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import type {
+  InstrumentationConfig,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { debug } from '../../src/diag';
 import { VERSION } from '../../src/version';
-import {
-  ContentCapture,
-  GenAiMetrics,
-  loadPriceBook,
-  reportInternal,
-  wrapAsResponse,
-} from '../genai';
-import type { GenAiConfig, GenAiTelemetry, PriceBook } from '../genai';
+import { GenAiMetrics, reportInternal, wrapAsResponse } from '../genai';
+import type { GenAiConfig, GenAiTelemetry } from '../genai';
+import { ConfiguredTelemetry } from '../genai/configured-telemetry';
+import { sdkModuleDefinitions } from '../genai/module-definitions';
+import { asResponseToUnwrap, asResponseToWrap, isWrapped } from '../genai/patching';
 import { wrapCreate, wrapStream } from './wrap';
 import type { WrapSettings } from './wrap';
 
@@ -39,9 +36,7 @@ interface MessagesPrototype {
  */
 export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstrumentationConfig> {
   private metrics: GenAiMetrics | undefined;
-  private prices: PriceBook | undefined;
-  private content: ContentCapture | undefined;
-  private contentKey: unknown;
+  private configured = new ConfiguredTelemetry();
   private readonly settings: WrapSettings;
 
   constructor(config: AnthropicInstrumentationConfig = {}) {
@@ -50,32 +45,13 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
   }
 
   protected override init(): InstrumentationNodeModuleDefinition[] {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        '@anthropic-ai/sdk',
-        SUPPORTED_ANTHROPIC_VERSIONS,
-        (exports: unknown) => {
-          this.patch(exports);
-          return exports;
-        },
-        (exports: unknown) => {
-          this.unpatch(exports);
-          return exports;
-        },
-      ),
-      // Any other version: leave it alone, and say so at debug level.
-      new InstrumentationNodeModuleDefinition(
-        '@anthropic-ai/sdk',
-        ['<0.60.0 || >=2'],
-        (exports: unknown, version?: string) => {
-          debug(
-            `@anthropic-ai/sdk ${version ?? '(unknown version)'} is not supported; not instrumented`,
-            { supported: SUPPORTED_ANTHROPIC_VERSIONS.join(' ') },
-          );
-          return exports;
-        },
-      ),
-    ];
+    return sdkModuleDefinitions({
+      name: '@anthropic-ai/sdk',
+      supportedRanges: SUPPORTED_ANTHROPIC_VERSIONS,
+      unsupportedRanges: ['<0.60.0 || >=2'],
+      patch: (exports) => this.patch(exports),
+      unpatch: (exports) => this.unpatch(exports),
+    });
   }
 
   protected override _updateMetricInstruments(): void {
@@ -84,31 +60,13 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
 
   override setConfig(config: AnthropicInstrumentationConfig = {}): void {
     super.setConfig(config);
-    this.prices = undefined;
-    this.content = undefined;
+    // The base constructor calls this before our fields are initialised: assign, do not mutate.
+    this.configured = new ConfiguredTelemetry();
   }
 
   /** Tracer, metrics, prices and content capture as currently configured. */
   private telemetry(): GenAiTelemetry {
-    const config = this._config;
-    this.prices ??= loadPriceBook(config);
-    let content: ContentCapture | undefined;
-    if (config.captureContent === true) {
-      if (this.content === undefined || this.contentKey !== config) {
-        this.content = new ContentCapture({
-          maxChars: config.contentMaxChars,
-          redaction: config.redaction,
-        });
-        this.contentKey = config;
-      }
-      content = this.content;
-    }
-    return {
-      tracer: this.tracer,
-      metrics: config.metrics === false ? undefined : this.metrics,
-      prices: this.prices,
-      content,
-    };
+    return this.configured.build(this._config, this.tracer, this.metrics);
   }
 
   private root(exports: unknown): Record<string, unknown> {
@@ -121,22 +79,10 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
     return typeof Messages === 'function' ? (Messages.prototype as MessagesPrototype) : undefined;
   }
 
-  /** `APIPromise.prototype`, exported by the package's main entry in every supported version. */
-  private apiPromisePrototype(exports: unknown): { asResponse?: unknown } | undefined {
-    const root =
-      (exports as { APIPromise?: unknown; default?: { APIPromise?: unknown } } | null) ?? {};
-    const ctor = root.APIPromise ?? root.default?.APIPromise;
-    return typeof ctor === 'function' ? (ctor.prototype as { asResponse?: unknown }) : undefined;
-  }
-
   private patch(exports: unknown): void {
     try {
-      const apiPromise = this.apiPromisePrototype(exports);
-      if (
-        apiPromise !== undefined &&
-        typeof apiPromise.asResponse === 'function' &&
-        !isWrapped(apiPromise.asResponse)
-      ) {
+      const apiPromise = asResponseToWrap(exports);
+      if (apiPromise !== undefined) {
         this._wrap(apiPromise, 'asResponse', wrapAsResponse as (original: unknown) => unknown);
       }
       const messages = this.messagesPrototype(exports);
@@ -161,10 +107,8 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
 
   private unpatch(exports: unknown): void {
     try {
-      const apiPromise = this.apiPromisePrototype(exports);
-      if (apiPromise !== undefined && isWrapped(apiPromise.asResponse)) {
-        this._unwrap(apiPromise, 'asResponse');
-      }
+      const apiPromise = asResponseToUnwrap(exports);
+      if (apiPromise !== undefined) this._unwrap(apiPromise, 'asResponse');
       const messages = this.messagesPrototype(exports);
       if (messages === undefined) return;
       if (isWrapped(messages.create)) this._unwrap(messages, 'create');
@@ -173,8 +117,4 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
       reportInternal('unpatching @anthropic-ai/sdk', error);
     }
   }
-}
-
-function isWrapped(fn: unknown): boolean {
-  return typeof fn === 'function' && (fn as { __wrapped?: unknown }).__wrapped === true;
 }

@@ -11,10 +11,10 @@ import {
   setStringArray,
 } from '../genai';
 import type { ChunkObserver, ContentCapture, GenAiCall } from '../genai';
+import { asObject, asString } from '../genai/narrow';
+import type { Json } from '../genai/narrow';
 import { inputMessages, outputMessages, systemInstructions } from './content';
 import { readUsage } from './usage';
-import { asObject, asString } from './util';
-import type { Json } from './util';
 
 /** `gen_ai.request.*` attributes of a `messages.create` request. */
 export function requestAttributes(body: Json): Attributes {

@@ -1,5 +1,5 @@
 import type { TokenUsage } from '../genai';
-import { asNumber, asObject } from './util';
+import { asNumber, asObject } from '../genai/narrow';
 
 /**
  * Copies Anthropic usage into the call's usage. Anthropic's `input_tokens` counts only the

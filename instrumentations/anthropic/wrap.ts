@@ -1,10 +1,10 @@
-import { context } from '@opentelemetry/api';
-import { GenAiCall, isStainlessApiPromise, observeApiPromise, reportInternal } from '../genai';
+import { GenAiCall, reportInternal } from '../genai';
 import type { GenAiTelemetry } from '../genai';
+import { observeSdkResult, sendInCall } from '../genai/sdk-call';
+import { asObject, asString } from '../genai/narrow';
 import { clientInfo } from './client-info';
 import { captureInput, onResult, requestAttributes } from './messages';
 import { withoutSdkSpan } from './sdk-tracing';
-import { asObject, asString } from './util';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -51,28 +51,11 @@ export function wrapCreate(settings: WrapSettings) {
       if (call === undefined) return original.apply(this, args);
 
       const active = call;
-      let result: unknown;
-      try {
-        result = context.with(active.context, () =>
-          withoutSdkSpan(client, () => original.apply(this, args)),
-        );
-      } catch (error) {
-        active.fail(error);
-        throw error;
-      }
-      try {
-        const content = telemetry?.content;
-        if (isStainlessApiPromise(result)) {
-          observeApiPromise(result, active, {
-            onResult: (value) => onResult(active, value, content),
-          });
-        } else {
-          active.end();
-        }
-      } catch (error) {
-        reportInternal('observing a response', error);
-        active.end();
-      }
+      const result = sendInCall(active, () =>
+        withoutSdkSpan(client, () => original.apply(this, args)),
+      );
+      const content = telemetry?.content;
+      observeSdkResult(result, active, (value) => onResult(active, value, content));
       return result;
     };
 }

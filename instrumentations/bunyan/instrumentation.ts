@@ -5,12 +5,13 @@ import {
 import { VERSION } from '../../src/version';
 import { DEFAULT_BOUNDS } from '../logs-common/bounds';
 import { emitLine } from '../logs-common/emit';
+import { isModuleNamespace, reportLoaderPath } from '../logs-common/loader-path';
 import { logCounters } from '../logs-common/counters';
 import { registerLogMetrics } from '../logs-common/metrics';
 import { decideLine, DROP_LINE, DROP_RECORD } from '../logs-common/sampling';
-import { severityFromNumericLevel } from '../logs-common/severity';
+import { NUMERIC_LEVEL_NAMES, severityFromNumericLevel } from '../logs-common/severity';
 import { safeString } from '../logs-common/stringify';
-import { activeSpanContext, traceFlagsHex } from '../logs-common/trace-fields';
+import { activeSpanContext, addTraceFields } from '../logs-common/trace-fields';
 import { unsupportedVersionDefinition } from '../logs-common/unsupported';
 import type { BunyanInstrumentationConfig, BunyanLogger, BunyanModule } from './types';
 import { bunyanAttributes, bunyanTime } from './utils';
@@ -20,15 +21,6 @@ import type { BunyanRecord } from './utils';
 export const BUNYAN_SUPPORTED_VERSIONS = ['>=1.0.0 <3'];
 
 type Emit = BunyanLogger['_emit'];
-
-const LEVEL_NAMES: Readonly<Record<number, string>> = {
-  10: 'trace',
-  20: 'debug',
-  30: 'info',
-  40: 'warn',
-  50: 'error',
-  60: 'fatal',
-};
 
 /**
  * bunyan 1 and 2: wraps `Logger.prototype._emit`, which receives the finished record before
@@ -49,7 +41,7 @@ export class BunyanInstrumentation extends InstrumentationBase<BunyanInstrumenta
         (moduleExports: unknown) => {
           const Logger = moduleOf(moduleExports);
           if (Logger !== undefined) {
-            this.reportLoader(moduleExports);
+            reportLoaderPath(this._diag, 'bunyan', isModuleNamespace(moduleExports));
             this._wrap(Logger.prototype, '_emit', (original) => this.wrapEmit(original));
           }
           return moduleExports;
@@ -66,17 +58,6 @@ export class BunyanInstrumentation extends InstrumentationBase<BunyanInstrumenta
         diag: this._diag,
       }),
     ];
-  }
-
-  /** Says which loader path applied the patch: the ES-module tests check it. */
-  private reportLoader(moduleExports: unknown): void {
-    const isNamespace =
-      typeof moduleExports === 'object' &&
-      moduleExports !== null &&
-      (moduleExports as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module';
-    this._diag.debug(
-      `bunyan patched through its ${isNamespace ? 'ES-module namespace' : 'CommonJS exports'}`,
-    );
   }
 
   private wrapEmit(original: Emit): Emit {
@@ -116,7 +97,7 @@ export class BunyanInstrumentation extends InstrumentationBase<BunyanInstrumenta
           otelLogger,
           {
             severityNumber,
-            severityText: LEVEL_NAMES[level] ?? String(level),
+            severityText: NUMERIC_LEVEL_NAMES[level] ?? String(level),
             body: message,
             attributes: bunyanAttributes(rec, bounds),
             decision: verdict,
@@ -127,9 +108,7 @@ export class BunyanInstrumentation extends InstrumentationBase<BunyanInstrumenta
       }
     }
     if (config.logCorrelation !== false && spanContext !== undefined) {
-      rec.trace_id = spanContext.traceId;
-      rec.span_id = spanContext.spanId;
-      rec.trace_flags = traceFlagsHex(spanContext.traceFlags);
+      addTraceFields(rec, spanContext);
     }
     return true;
   }

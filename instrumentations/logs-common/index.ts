@@ -1,5 +1,10 @@
 /** What the log instrumentations (pino, winston, bunyan, console) share. */
-export { severityFromName, severityFromNumericLevel, severityText } from './severity';
+export {
+  NUMERIC_LEVEL_NAMES,
+  severityFromName,
+  severityFromNumericLevel,
+  severityText,
+} from './severity';
 export { DEFAULT_BOUNDS } from './bounds';
 export type { AttributeBounds } from './bounds';
 export { flattenFields } from './attributes';
@@ -9,6 +14,7 @@ export { boundString, safeString, safeStringify } from './stringify';
 export {
   activeSpanContext,
   activeTraceFields,
+  addTraceFields,
   traceFlagsHex,
   TRACE_FIELD_NAMES,
 } from './trace-fields';
@@ -19,3 +25,4 @@ export { emitLine } from './emit';
 export type { LogLine } from './emit';
 export { countFormatSpecifiers, hasFormatSpecifier } from './template';
 export { unsupportedVersionDefinition } from './unsupported';
+export { isModuleNamespace, reportLoaderPath } from './loader-path';

@@ -13,6 +13,16 @@ export function severityFromNumericLevel(level: number): SeverityNumber {
   return SeverityNumber.TRACE;
 }
 
+/** pino's and bunyan's names of their standard numeric levels. */
+export const NUMERIC_LEVEL_NAMES: Readonly<Record<number, string>> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+
 // Level names of npm (winston's default), syslog and cli level sets, plus console methods.
 const BY_NAME: Readonly<Record<string, SeverityNumber>> = {
   emerg: SeverityNumber.FATAL3,

@@ -27,6 +27,13 @@ export function activeTraceFields(): TraceFields | undefined {
   };
 }
 
+/** Sets the correlation fields of `spanContext` on a record or info object the logger writes. */
+export function addTraceFields(target: Record<string, unknown>, spanContext: SpanContext): void {
+  target.trace_id = spanContext.traceId;
+  target.span_id = spanContext.spanId;
+  target.trace_flags = traceFlagsHex(spanContext.traceFlags);
+}
+
 /** Trace flags as two hex digits (`01` when sampled), as in a traceparent header. */
 export function traceFlagsHex(flags: number): string {
   return (flags & 0xff) < 16 ? '0' + (flags & 0xff).toString(16) : (flags & 0xff).toString(16);

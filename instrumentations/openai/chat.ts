@@ -13,9 +13,9 @@ import {
   setStringArray,
 } from '../genai';
 import type { ChatMessage, ChunkObserver, ContentCapture, GenAiCall, MessagePart } from '../genai';
+import { asNumber, asObject, asString } from '../genai/narrow';
+import type { Json } from '../genai/narrow';
 import { readUsage } from './usage';
-import { asNumber, asObject, asString } from './util';
-import type { Json } from './util';
 
 /** `gen_ai.request.*` attributes of a chat completions (or legacy completions) request. */
 export function chatRequestAttributes(body: Json): Attributes {

@@ -1,10 +1,10 @@
-import { asObject } from './util';
+import { serverFromBaseUrl } from '../genai/server-address';
+import type { ServerAddress } from '../genai/server-address';
+import { asObject } from '../genai/narrow';
 
 /** Provider and server of one OpenAI client instance. */
-export interface ClientInfo {
+export interface ClientInfo extends ServerAddress {
   readonly provider: string;
-  readonly serverAddress: string | undefined;
-  readonly serverPort: number | undefined;
 }
 
 const OPENAI: ClientInfo = { provider: 'openai', serverAddress: undefined, serverPort: undefined };
@@ -21,18 +21,7 @@ export function clientInfo(client: unknown): ClientInfo {
   let info = cache.get(c);
   if (info !== undefined) return info;
   const azure = 'deploymentName' in c && 'apiVersion' in c;
-  let serverAddress: string | undefined;
-  let serverPort: number | undefined;
-  if (typeof c.baseURL === 'string') {
-    try {
-      const url = new URL(c.baseURL);
-      serverAddress = url.hostname;
-      serverPort = url.port === '' ? (url.protocol === 'http:' ? 80 : 443) : Number(url.port);
-    } catch {
-      // Not a URL: leave the server unknown.
-    }
-  }
-  info = { provider: azure ? 'azure.ai.openai' : 'openai', serverAddress, serverPort };
+  info = { provider: azure ? 'azure.ai.openai' : 'openai', ...serverFromBaseUrl(c.baseURL) };
   cache.set(c, info);
   return info;
 }

@@ -1,9 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_REQUEST_ENCODING_FORMATS } from '../genai';
 import type { GenAiCall } from '../genai';
+import { asObject, asString } from '../genai/narrow';
+import type { Json } from '../genai/narrow';
 import { readUsage } from './usage';
-import { asObject, asString } from './util';
-import type { Json } from './util';
 
 /** `gen_ai.request.*` attributes of an embeddings request. */
 export function embeddingsRequestAttributes(body: Json): Attributes {

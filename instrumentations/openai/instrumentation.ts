@@ -1,19 +1,16 @@
-import {
-  InstrumentationBase,
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import type {
+  InstrumentationConfig,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { TracerProvider } from '@opentelemetry/api';
 import { debug } from '../../src/diag';
 import { VERSION } from '../../src/version';
-import {
-  ContentCapture,
-  GenAiMetrics,
-  loadPriceBook,
-  reportInternal,
-  wrapAsResponse,
-} from '../genai';
-import type { GenAiConfig, GenAiTelemetry, PriceBook } from '../genai';
+import { GenAiMetrics, reportInternal, wrapAsResponse } from '../genai';
+import type { GenAiConfig, GenAiTelemetry } from '../genai';
+import { ConfiguredTelemetry } from '../genai/configured-telemetry';
+import { sdkModuleDefinitions } from '../genai/module-definitions';
+import { asResponseToUnwrap, asResponseToWrap, isWrapped } from '../genai/patching';
 import { CHAT, EMBEDDINGS, RESPONSES, TEXT_COMPLETION } from './operations';
 import type { OperationSpec } from './operations';
 import { wrapCreate } from './wrap-create';
@@ -50,9 +47,7 @@ interface Targets {
  */
 export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
   private metrics: GenAiMetrics | undefined;
-  private prices: PriceBook | undefined;
-  private content: ContentCapture | undefined;
-  private contentKey: unknown;
+  private configured = new ConfiguredTelemetry();
   private current: GenAiTelemetry | undefined;
   private readonly settings: WrapSettings;
 
@@ -65,31 +60,13 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   protected override init(): InstrumentationNodeModuleDefinition[] {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        'openai',
-        SUPPORTED_OPENAI_VERSIONS,
-        (exports: unknown) => {
-          this.patch(exports);
-          return exports;
-        },
-        (exports: unknown) => {
-          this.unpatch(exports);
-          return exports;
-        },
-      ),
-      // Any other version: leave it alone, and say so at debug level.
-      new InstrumentationNodeModuleDefinition(
-        'openai',
-        ['<5.0.0 || >=8'],
-        (exports: unknown, version?: string) => {
-          debug(`openai ${version ?? '(unknown version)'} is not supported; not instrumented`, {
-            supported: SUPPORTED_OPENAI_VERSIONS.join(' '),
-          });
-          return exports;
-        },
-      ),
-    ];
+    return sdkModuleDefinitions({
+      name: 'openai',
+      supportedRanges: SUPPORTED_OPENAI_VERSIONS,
+      unsupportedRanges: ['<5.0.0 || >=8'],
+      patch: (exports) => this.patch(exports),
+      unpatch: (exports) => this.unpatch(exports),
+    });
   }
 
   protected override _updateMetricInstruments(): void {
@@ -99,8 +76,8 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
 
   override setConfig(config: OpenAIInstrumentationConfig = {}): void {
     super.setConfig(config);
-    this.prices = undefined;
-    this.content = undefined;
+    // The base constructor calls this before our fields are initialised: assign, do not mutate.
+    this.configured = new ConfiguredTelemetry();
     this.current = undefined;
   }
 
@@ -111,29 +88,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
 
   /** Tracer, metrics, prices and content capture as currently configured (cached per call path). */
   private telemetry(): GenAiTelemetry {
-    return (this.current ??= this.buildTelemetry());
-  }
-
-  private buildTelemetry(): GenAiTelemetry {
-    const config = this._config;
-    this.prices ??= loadPriceBook(config);
-    let content: ContentCapture | undefined;
-    if (config.captureContent === true) {
-      if (this.content === undefined || this.contentKey !== config) {
-        this.content = new ContentCapture({
-          maxChars: config.contentMaxChars,
-          redaction: config.redaction,
-        });
-        this.contentKey = config;
-      }
-      content = this.content;
-    }
-    return {
-      tracer: this.tracer,
-      metrics: config.metrics === false ? undefined : this.metrics,
-      prices: this.prices,
-      content,
-    };
+    return (this.current ??= this.configured.build(this._config, this.tracer, this.metrics));
   }
 
   private targets(exports: unknown): Targets {
@@ -154,22 +109,10 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     };
   }
 
-  /** `APIPromise.prototype`, exported by the package's main entry in every supported major. */
-  private apiPromisePrototype(exports: unknown): { asResponse?: unknown } | undefined {
-    const root =
-      (exports as { APIPromise?: unknown; default?: { APIPromise?: unknown } } | null) ?? {};
-    const ctor = root.APIPromise ?? root.default?.APIPromise;
-    return typeof ctor === 'function' ? (ctor.prototype as { asResponse?: unknown }) : undefined;
-  }
-
   private patch(exports: unknown): void {
     try {
-      const apiPromise = this.apiPromisePrototype(exports);
-      if (
-        apiPromise !== undefined &&
-        typeof apiPromise.asResponse === 'function' &&
-        !isWrapped(apiPromise.asResponse)
-      ) {
+      const apiPromise = asResponseToWrap(exports);
+      if (apiPromise !== undefined) {
         this._wrap(apiPromise, 'asResponse', wrapAsResponse as (original: unknown) => unknown);
       }
       for (const [name, target] of Object.entries(this.targets(exports))) {
@@ -191,9 +134,8 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
 
   private unpatch(exports: unknown): void {
     try {
-      const apiPromise = this.apiPromisePrototype(exports);
-      if (apiPromise !== undefined && isWrapped(apiPromise.asResponse))
-        this._unwrap(apiPromise, 'asResponse');
+      const apiPromise = asResponseToUnwrap(exports);
+      if (apiPromise !== undefined) this._unwrap(apiPromise, 'asResponse');
       for (const target of Object.values(this.targets(exports))) {
         if (target !== undefined && isWrapped(target.prototype.create)) {
           this._unwrap(target.prototype, 'create');
@@ -203,8 +145,4 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       reportInternal('unpatching openai', error);
     }
   }
-}
-
-function isWrapped(fn: unknown): boolean {
-  return typeof fn === 'function' && (fn as { __wrapped?: unknown }).__wrapped === true;
 }

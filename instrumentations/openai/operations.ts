@@ -1,6 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import { isStainlessStream, observeStream } from '../genai';
 import type { ContentCapture, GenAiCall } from '../genai';
+import { asString } from '../genai/narrow';
+import type { Json } from '../genai/narrow';
 import {
   chatInputMessages,
   chatRequestAttributes,
@@ -14,8 +16,6 @@ import {
   responsesRequestAttributes,
   ResponsesStreamObserver,
 } from './responses';
-import { asString } from './util';
-import type { Json } from './util';
 
 /** How one SDK method maps to a GenAI operation. */
 export interface OperationSpec {

@@ -7,9 +7,9 @@ import {
   setNumber,
 } from '../genai';
 import type { ChatMessage, ChunkObserver, ContentCapture, GenAiCall, MessagePart } from '../genai';
+import { asObject, asString } from '../genai/narrow';
+import type { Json } from '../genai/narrow';
 import { readUsage } from './usage';
-import { asObject, asString } from './util';
-import type { Json } from './util';
 
 /** `gen_ai.request.*` attributes of a Responses API request. */
 export function responsesRequestAttributes(body: Json): Attributes {

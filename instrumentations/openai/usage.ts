@@ -1,5 +1,5 @@
 import type { TokenUsage } from '../genai';
-import { asNumber, asObject } from './util';
+import { asNumber, asObject } from '../genai/narrow';
 
 /**
  * Copies OpenAI usage into the call's usage. Chat/completions use `prompt_tokens` /

@@ -1,11 +1,11 @@
-import { context } from '@opentelemetry/api';
-import { GenAiCall, isStainlessApiPromise, observeApiPromise, reportInternal } from '../genai';
+import { GenAiCall, reportInternal } from '../genai';
 import type { GenAiTelemetry } from '../genai';
+import { observeSdkResult, sendInCall } from '../genai/sdk-call';
+import { asObject } from '../genai/narrow';
+import type { Json } from '../genai/narrow';
 import { clientInfo } from './client-info';
 import { modelOf } from './operations';
 import type { OperationSpec } from './operations';
-import { asObject } from './util';
-import type { Json } from './util';
 
 /** Settings the wrappers read on every call (the instrumentation may change them). */
 export interface WrapSettings {
@@ -67,27 +67,12 @@ export function wrapCreate(spec: OperationSpec, settings: WrapSettings) {
       }
       if (call === undefined) return original.apply(this, args);
 
-      let result: unknown;
-      try {
-        result = context.with(call.context, () => original.apply(this, args));
-      } catch (error) {
-        call.fail(error);
-        throw error;
-      }
-      try {
-        const active = call;
-        const content = telemetry?.content;
-        if (isStainlessApiPromise(result)) {
-          observeApiPromise(result, active, {
-            onResult: (value) => spec.onResult(active, value, content, injectedUsage),
-          });
-        } else {
-          active.end();
-        }
-      } catch (error) {
-        reportInternal('observing a response', error);
-        call.end();
-      }
+      const active = call;
+      const result = sendInCall(active, () => original.apply(this, args));
+      const content = telemetry?.content;
+      observeSdkResult(result, active, (value) =>
+        spec.onResult(active, value, content, injectedUsage),
+      );
       return result;
     };
 }

@@ -7,13 +7,14 @@ import { VERSION } from '../../src/version';
 import { flattenFields } from '../logs-common/attributes';
 import { DEFAULT_BOUNDS } from '../logs-common/bounds';
 import { emitLine } from '../logs-common/emit';
+import { isModuleNamespace, reportLoaderPath } from '../logs-common/loader-path';
 import { logCounters } from '../logs-common/counters';
 import { registerLogMetrics } from '../logs-common/metrics';
 import { decideLine, DROP_LINE, DROP_RECORD } from '../logs-common/sampling';
 import type { LineVerdict } from '../logs-common/sampling';
 import { severityFromNumericLevel } from '../logs-common/severity';
 import { safeString } from '../logs-common/stringify';
-import { activeSpanContext, traceFlagsHex } from '../logs-common/trace-fields';
+import { activeSpanContext, addTraceFields } from '../logs-common/trace-fields';
 import { unsupportedVersionDefinition } from '../logs-common/unsupported';
 import type {
   LogMethodHook,
@@ -77,10 +78,7 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
    * a disabled instrumentation creates plain loggers even where the wrapper was kept.
    */
   private patchModule(moduleExports: unknown): unknown {
-    const isNamespace =
-      typeof moduleExports === 'object' &&
-      moduleExports !== null &&
-      (moduleExports as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module';
+    const isNamespace = isModuleNamespace(moduleExports);
     const original = (
       isNamespace ? (moduleExports as { default?: unknown }).default : moduleExports
     ) as PinoModule;
@@ -88,10 +86,7 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       return moduleExports;
     }
     const patched = this.wrapFactory(original);
-    // Says which loader path applied the patch: the ES-module tests check it.
-    this._diag.debug(
-      `pino patched through its ${isNamespace ? 'ES-module namespace' : 'CommonJS exports'}`,
-    );
+    reportLoaderPath(this._diag, 'pino', isNamespace);
     if (isNamespace) {
       const ns = moduleExports as Record<string, unknown>;
       if (ns.pino !== undefined) ns.pino = patched;
@@ -234,11 +229,8 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
         return;
       }
       // The correlation fields go first, as a mixin's would; the app's own keys win.
-      const fields: Record<string, unknown> = {
-        trace_id: spanContext.traceId,
-        span_id: spanContext.spanId,
-        trace_flags: traceFlagsHex(spanContext.traceFlags),
-      };
+      const fields: Record<string, unknown> = {};
+      addTraceFields(fields, spanContext);
       if (obj instanceof Error) {
         const errorKey = this[symbols.errorKeySym];
         fields[typeof errorKey === 'string' ? errorKey : 'err'] = obj;

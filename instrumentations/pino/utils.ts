@@ -1,7 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { AttributeBounds } from '../logs-common/bounds';
 import { flattenFields } from '../logs-common/attributes';
-import { severityFromNumericLevel, severityText } from '../logs-common/severity';
+import {
+  NUMERIC_LEVEL_NAMES,
+  severityFromNumericLevel,
+  severityText,
+} from '../logs-common/severity';
 import { hasFormatSpecifier } from '../logs-common/template';
 import type { PinoLogger } from './types';
 
@@ -42,15 +46,6 @@ export function isDestination(value: unknown): boolean {
   );
 }
 
-const STANDARD_LABELS: Readonly<Record<number, string>> = {
-  10: 'trace',
-  20: 'debug',
-  30: 'info',
-  40: 'warn',
-  50: 'error',
-  60: 'fatal',
-};
-
 /**
  * Severity text is the level as the source names it (OTel data model): the logger's label
  * (custom levels included), else pino's standard name, else the OTel short name.
@@ -58,7 +53,7 @@ const STANDARD_LABELS: Readonly<Record<number, string>> = {
 export function pinoSeverityText(logger: PinoLogger, level: number): string {
   const label = logger.levels?.labels?.[level];
   if (typeof label === 'string') return label;
-  return STANDARD_LABELS[level] ?? severityText(severityFromNumericLevel(level));
+  return NUMERIC_LEVEL_NAMES[level] ?? severityText(severityFromNumericLevel(level));
 }
 
 // pid and hostname are resource attributes already; repeating them per record is waste.

@@ -5,11 +5,12 @@ import {
 import { VERSION } from '../../src/version';
 import { DEFAULT_BOUNDS } from '../logs-common/bounds';
 import { emitLine } from '../logs-common/emit';
+import { isModuleNamespace, reportLoaderPath } from '../logs-common/loader-path';
 import { logCounters } from '../logs-common/counters';
 import { registerLogMetrics } from '../logs-common/metrics';
 import { decideLine, DROP_LINE, DROP_RECORD } from '../logs-common/sampling';
 import { severityFromName } from '../logs-common/severity';
-import { activeSpanContext, traceFlagsHex } from '../logs-common/trace-fields';
+import { activeSpanContext, addTraceFields } from '../logs-common/trace-fields';
 import { unsupportedVersionDefinition } from '../logs-common/unsupported';
 import type { WinstonInstrumentationConfig, WinstonLogger, WinstonModule } from './types';
 import { LEVEL, winstonAttributes, winstonBody, winstonTemplate } from './utils';
@@ -39,7 +40,7 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
         (moduleExports: unknown) => {
           const winston = moduleOf(moduleExports);
           if (winston !== undefined) {
-            this.reportLoader(moduleExports);
+            reportLoaderPath(this._diag, 'winston', isModuleNamespace(moduleExports));
             this._wrap(winston.Logger.prototype, 'write', (original) => this.wrapWrite(original));
           }
           return moduleExports;
@@ -56,17 +57,6 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
         diag: this._diag,
       }),
     ];
-  }
-
-  /** Says which loader path applied the patch: the ES-module tests check it. */
-  private reportLoader(moduleExports: unknown): void {
-    const isNamespace =
-      typeof moduleExports === 'object' &&
-      moduleExports !== null &&
-      (moduleExports as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module';
-    this._diag.debug(
-      `winston patched through its ${isNamespace ? 'ES-module namespace' : 'CommonJS exports'}`,
-    );
   }
 
   private wrapWrite(original: Write): Write {
@@ -122,9 +112,7 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
       }
     }
     if (config.logCorrelation !== false && spanContext !== undefined) {
-      info.trace_id = spanContext.traceId;
-      info.span_id = spanContext.spanId;
-      info.trace_flags = traceFlagsHex(spanContext.traceFlags);
+      addTraceFields(info, spanContext);
     }
     return true;
   }

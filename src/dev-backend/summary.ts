@@ -216,7 +216,7 @@ function sampleRate(attributes: Attributes): number {
 }
 
 /** A map that folds keys past its cap into {@link OTHER}. */
-class CappedMap<V> {
+class CappedMap<V extends object> {
   private readonly map = new Map<string, V>();
 
   constructor(
@@ -244,18 +244,17 @@ class CappedMap<V> {
   values(): V[] {
     return [...this.map.values()];
   }
+
+  /** Copies of the entries (a snapshot must not share live ones), sorted by `compare` if given. */
+  copies(compare?: (a: V, b: V) => number): V[] {
+    const values = this.values();
+    if (compare !== undefined) values.sort(compare);
+    return values.map((value) => ({ ...value }));
+  }
 }
 
-interface ModelEntry {
-  provider: string;
-  model: string;
-  calls: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  latency: LatencySketch;
-}
+/** A model's running totals: its summary, with the sketch its latency stats come from. */
+type ModelEntry = Omit<LlmModelSummary, 'latencyMs'> & { latency: LatencySketch };
 
 function emptySeverities(): Record<SeverityName, SeveritySummary> {
   const result = {} as Record<SeverityName, SeveritySummary>;
@@ -512,22 +511,16 @@ export class DevSummary implements BackendObserver {
       },
       errors: {
         spans: this.errorSpans,
-        types: this.errorTypes
-          .values()
-          .sort((a, b) => b.count - a.count)
-          .map((entry) => ({ ...entry })),
+        types: this.errorTypes.copies((a, b) => b.count - a.count),
       },
       metrics: {
         dataPoints: this.dataPoints,
-        byName: this.metricNames
-          .values()
-          .sort((a, b) => b.dataPoints - a.dataPoints)
-          .map((entry) => ({ ...entry })),
+        byName: this.metricNames.copies((a, b) => b.dataPoints - a.dataPoints),
       },
       sampling: {
         patternReports: this.patternReports,
         policyRequests: this.policyRequests,
-        policies: this.policies.values().map((entry) => ({ ...entry })),
+        policies: this.policies.copies(),
       },
     };
   }

@@ -168,32 +168,25 @@ export function createLogSampling(options: LogSamplingOptions = {}): LogSampling
       'user-agent': options.headers?.['user-agent'] ?? `sprintlens-node/${VERSION}`,
     };
     if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
-    const serviceName = options.serviceName ?? 'unknown_service';
-    const timeoutMillis = number(
-      options.requestTimeoutMillis,
-      10_000,
-      'requestTimeoutMillis',
-      positive,
-    );
-    policyClient = new PolicyClient({
+    // How both the policy client and the pattern reporter reach the backend.
+    const backend = {
       endpoint,
-      serviceName,
+      serviceName: options.serviceName ?? 'unknown_service',
       headers,
+      timeoutMillis: number(options.requestTimeoutMillis, 10_000, 'requestTimeoutMillis', positive),
+      now,
+    };
+    policyClient = new PolicyClient({
+      ...backend,
       refreshMillis:
         1000 * number(options.policyRefreshSeconds, 300, 'policyRefreshSeconds', positive),
-      timeoutMillis,
-      now,
       onPolicy: (policy) => sampler.setPolicy(policy),
     });
     reporter = new PatternReporter({
-      endpoint,
-      serviceName,
-      headers,
+      ...backend,
       intervalMillis:
         1000 * number(options.patternReportSeconds, 600, 'patternReportSeconds', positive),
-      timeoutMillis,
       maxPatterns: number(options.maxReportPatterns, 1000, 'maxReportPatterns', count),
-      now,
       sampler,
     });
   }

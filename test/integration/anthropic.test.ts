@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLlmServer } from '../support/llm-server';
-import type { LlmServer } from '../support/llm-server';
-import { OtlpReceiver } from '../support/otlp-receiver';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan } from '../support/otlp-receiver';
 import { ANTHROPIC_VERSIONS, runAnthropicApp } from './anthropic-harness';
-import type { AnthropicVersion, ModuleKind } from './anthropic-harness';
+import type { AnthropicVersion } from './anthropic-harness';
+import type { ModuleKind, ScenarioSummary } from './llm-app-harness';
+import { llmBackendsForFile } from './llm-backends';
+import { attrs, expectHttpErrorSpans, expectNoContentCaptured, span } from './llm-spans';
 
-// One receiver and one LLM server for the file; every process gets its own service.name.
-const receiver = new OtlpReceiver();
-let llm: LlmServer;
-beforeAll(async () => {
-  await receiver.start();
-  llm = await startLlmServer();
-});
-afterAll(async () => {
-  await receiver.close();
-  await llm.close();
-});
+const backends = llmBackendsForFile();
 
 /** Spans the app must produce: exactly one per LLM call. */
 const EXPECTED_SPANS = 20;
@@ -31,9 +21,8 @@ const USAGE_ATTRIBUTES = {
   'gen_ai.usage.cache_write.input_tokens': 100,
 };
 
-type Summary = Record<string, Record<string, unknown>>;
 interface Run {
-  summary: Summary;
+  summary: ScenarioSummary;
   spans: ReceivedSpan[];
   stderr: string;
 }
@@ -49,26 +38,10 @@ async function instrumentedRun(
     version,
     kind,
     instrumented: true,
-    llmUrl: llm.url,
-    env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_SERVICE_NAME: service,
-      SPRINTLENS_COMPRESSION: 'none',
-      ...env,
-    },
+    llmUrl: backends.llmUrl,
+    env: { ...backends.exportEnv(service), ...env },
   });
-  await receiver.waitFor(() => receiver.spansOf(service).length >= expected, 15_000);
-  return { summary, spans: receiver.spansOf(service), stderr: result.stderr };
-}
-
-function span(spans: ReceivedSpan[], name: string): ReceivedSpan {
-  const found = spans.filter((s) => s.name === name);
-  expect(found, `spans named ${name}`).toHaveLength(1);
-  return found[0]!;
-}
-
-function attrs(spans: ReceivedSpan[], name: string): Record<string, unknown> {
-  return span(spans, name).attributes;
+  return { summary, spans: await backends.spansOf(service, expected), stderr: result.stderr };
 }
 
 for (const version of ANTHROPIC_VERSIONS) {
@@ -76,7 +49,7 @@ for (const version of ANTHROPIC_VERSIONS) {
     const flag = kind === 'cjs' ? '--require' : '--import';
     describe(`@anthropic-ai/sdk ${version}, ${flag} sprintlens/register`, () => {
       const service = `anthropic-${version}-${kind}`;
-      let baseline: Summary;
+      let baseline: ScenarioSummary;
       let run: Run;
 
       beforeAll(async () => {
@@ -84,7 +57,7 @@ for (const version of ANTHROPIC_VERSIONS) {
           version,
           kind,
           instrumented: false,
-          llmUrl: llm.url,
+          llmUrl: backends.llmUrl,
         });
         baseline = plain.summary;
         run = await instrumentedRun(version, kind, service);
@@ -219,19 +192,7 @@ for (const version of ANTHROPIC_VERSIONS) {
       });
 
       it('HTTP errors: error.type, status code, status ERROR; the app gets the same error', () => {
-        const limited = span(run.spans, 'chat rate-limited-model');
-        expect(limited.status).toMatchObject({
-          code: 'STATUS_CODE_ERROR',
-          message: 'RateLimitError',
-        });
-        expect(limited.attributes).toMatchObject({
-          'error.type': 'RateLimitError',
-          'http.response.status_code': 429,
-        });
-        expect(attrs(run.spans, 'chat failing-model')).toMatchObject({
-          'error.type': 'InternalServerError',
-          'http.response.status_code': 500,
-        });
+        expectHttpErrorSpans(run.spans);
         expect(run.summary['msg-error-429']).toMatchObject({
           error: 'RateLimitError',
           status: 429,
@@ -263,13 +224,7 @@ for (const version of ANTHROPIC_VERSIONS) {
 
       it('unknown models get no cost; content is captured nowhere when capture is off', () => {
         expect(attrs(run.spans, 'chat tee-model')).not.toHaveProperty('sprintlens.cost.usd');
-        for (const s of run.spans) {
-          expect(s.attributes).not.toHaveProperty('gen_ai.input.messages');
-          expect(s.attributes).not.toHaveProperty('gen_ai.output.messages');
-          expect(s.attributes).not.toHaveProperty('gen_ai.system_instructions');
-          const text = JSON.stringify(s);
-          for (const word of SECRET_WORDS) expect(text).not.toContain(word);
-        }
+        expectNoContentCaptured(run.spans, SECRET_WORDS);
       });
     });
   }
@@ -386,7 +341,7 @@ for (const kind of ['cjs', 'esm'] as const) {
         version: '1.12',
         kind,
         instrumented: false,
-        llmUrl: llm.url,
+        llmUrl: backends.llmUrl,
       });
       expect(run.summary).toEqual(plain.summary);
     });

@@ -1,25 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OtlpReceiver } from '../support/otlp-receiver';
-import { linkPackageIntoApps } from '../support/spawn-app';
+import { describe, expect, it } from 'vitest';
 import {
   byBody,
-  linkOlderVersion,
+  expectCorrelated,
   lines,
   modes,
+  patchedThrough,
+  receiverForFile,
+  runBesideReference,
   runFixture,
   severityOf,
   telemetryOf,
   withoutTraceFields,
 } from './logs-harness';
 
-const receiver = new OtlpReceiver();
-
-beforeAll(async () => {
-  linkPackageIntoApps();
-  linkOlderVersion('logs-bunyan-1', 'bunyan', 'bunyan-1');
-  await receiver.start();
-});
-afterAll(() => receiver.close());
+const receiver = receiverForFile({ folder: 'logs-bunyan-1', pkg: 'bunyan', version: 'bunyan-1' });
 
 /** bunyan writes the time and pid: the only fields allowed to differ between two runs. */
 function stable(line: string): string {
@@ -36,17 +30,15 @@ describe.each([
   const service = `logs-bunyan${mode.version}-${mode.kind}`;
 
   it('exports every line correlated, with severity, body, fields, exception and time; output unchanged but for trace fields', async () => {
-    const [result, plain] = await Promise.all([
-      runFixture({ receiver, service, mode, env: { OTEL_LOG_LEVEL: 'debug' } }),
-      runFixture({ receiver, service: service + '-plain', mode, uninstrumented: true }),
-    ]);
+    const [result, plain] = await runBesideReference({
+      receiver,
+      service,
+      mode,
+      env: { OTEL_LOG_LEVEL: 'debug' },
+    });
     expect(result.code).toBe(0);
     expect(plain.code).toBe(0);
-    expect(result.stderr).toContain(
-      mode.kind === 'esm'
-        ? 'bunyan patched through its ES-module namespace'
-        : 'bunyan patched through its CommonJS exports',
-    );
+    expect(result.stderr).toContain(patchedThrough('bunyan', mode));
     expect(result.stderr).toContain(`"module":"bunyan","version":"${mode.version}.`);
 
     const out = lines(result.stdout);
@@ -74,11 +66,7 @@ describe.each([
       'exception.message': 'boom',
     });
     expect(severityOf(byBody(logs, 'please drop this debug line'))).toBe(5);
-    for (const body of ['user ann', 'disk at', 'failed', 'please drop']) {
-      const log = byBody(logs, body);
-      expect(log.traceId).toBe(span.traceId);
-      expect(log.spanId).toBe(span.spanId);
-    }
+    expectCorrelated(logs, span, ['user ann', 'disk at', 'failed', 'please drop']);
     expect(byBody(logs, 'outside any span').traceId).toBeUndefined();
     expect(receiver.logsOf(service + '-plain')).toEqual([]);
   });

@@ -1,24 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OtlpReceiver } from '../support/otlp-receiver';
-import { linkPackageIntoApps } from '../support/spawn-app';
-import { byBody, modes, runFixture, severityOf, telemetryOf } from './logs-harness';
+import { describe, expect, it } from 'vitest';
+import {
+  byBody,
+  expectCorrelated,
+  modes,
+  receiverForFile,
+  runBesideReference,
+  runFixture,
+  severityOf,
+  telemetryOf,
+} from './logs-harness';
 
-const receiver = new OtlpReceiver();
-
-beforeAll(async () => {
-  linkPackageIntoApps();
-  await receiver.start();
-});
-afterAll(() => receiver.close());
+const receiver = receiverForFile();
 
 describe.each(modes('logs', 'console'))('console, $kind', (mode) => {
   const service = `logs-console-${mode.kind}`;
 
   it('exports every call correlated, with severity, util.format body and template; stdout and stderr unchanged', async () => {
-    const [result, plain] = await Promise.all([
-      runFixture({ receiver, service, mode }),
-      runFixture({ receiver, service: service + '-plain', mode, uninstrumented: true }),
-    ]);
+    const [result, plain] = await runBesideReference({ receiver, service, mode });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(plain.stdout);
     expect(result.stderr).toBe(plain.stderr);
@@ -38,11 +36,7 @@ describe.each(modes('logs', 'console'))('console, $kind', (mode) => {
       'exception.message': 'boom',
     });
     expect(severityOf(byBody(logs, 'please drop this debug line'))).toBe(5);
-    for (const body of ['user ann', 'disk at', 'failed', 'please drop']) {
-      const log = byBody(logs, body);
-      expect(log.traceId).toBe(span.traceId);
-      expect(log.spanId).toBe(span.spanId);
-    }
+    expectCorrelated(logs, span, ['user ann', 'disk at', 'failed', 'please drop']);
     const outside = byBody(logs, 'outside any span');
     expect(outside.traceId).toBeUndefined();
     expect(severityOf(outside)).toBe(9);

@@ -4,9 +4,11 @@
  */
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { VERSIONS_DIR } from '../support/global-setup';
-import type { OtlpReceiver, ReceivedLog, ReceivedSpan } from '../support/otlp-receiver';
-import { APPS_DIR, runApp } from '../support/spawn-app';
+import { OtlpReceiver } from '../support/otlp-receiver';
+import type { ReceivedLog, ReceivedSpan } from '../support/otlp-receiver';
+import { APPS_DIR, linkPackageIntoApps, runApp } from '../support/spawn-app';
 import type { AppResult } from '../support/spawn-app';
 
 /** The log instrumentations, turned off together for the "uninstrumented" reference run. */
@@ -18,6 +20,28 @@ export function linkOlderVersion(folder: string, pkg: string, version: string): 
   mkdirSync(dirname(link), { recursive: true });
   rmSync(link, { force: true, recursive: true });
   symlinkSync(join(VERSIONS_DIR, version, 'node_modules', pkg), link, 'dir');
+}
+
+/** An older version to link for the fixtures in `folder` (see {@link linkOlderVersion}). */
+export interface OlderVersion {
+  readonly folder: string;
+  readonly pkg: string;
+  readonly version: string;
+}
+
+/**
+ * The test file's receiver: started before its tests, once the fixture apps resolve
+ * `sprintlens` to this build and `olderVersions` are linked; closed after them.
+ */
+export function receiverForFile(...olderVersions: OlderVersion[]): OtlpReceiver {
+  const receiver = new OtlpReceiver();
+  beforeAll(async () => {
+    linkPackageIntoApps();
+    for (const { folder, pkg, version } of olderVersions) linkOlderVersion(folder, pkg, version);
+    await receiver.start();
+  });
+  afterAll(() => receiver.close());
+  return receiver;
 }
 
 /** One way to start a fixture: CommonJS with --require or ES module with --import. */
@@ -62,6 +86,24 @@ export function runFixture(run: FixtureRun): Promise<AppResult> {
   });
 }
 
+/**
+ * Runs the fixture instrumented (with `env`) and, at the same time, with the log instrumentations
+ * off as service `<service>-plain`: the reference its output must match.
+ */
+export function runBesideReference(run: FixtureRun): Promise<[AppResult, AppResult]> {
+  return Promise.all([
+    runFixture(run),
+    runFixture({ ...run, service: run.service + '-plain', env: undefined, uninstrumented: true }),
+  ]);
+}
+
+/** The debug line saying which loader path patched `module` (the ES-module hook or require). */
+export function patchedThrough(module: string, mode: Mode): string {
+  return mode.kind === 'esm'
+    ? `${module} patched through its ES-module namespace`
+    : `${module} patched through its CommonJS exports`;
+}
+
 /** Waits for `count` records and the span named `spanName` of `service`. */
 export async function telemetryOf(
   receiver: OtlpReceiver,
@@ -83,6 +125,19 @@ export function byBody(logs: readonly ReceivedLog[], body: string): ReceivedLog 
   const found = logs.find((l) => typeof l.body === 'string' && l.body.startsWith(body));
   if (found === undefined) throw new Error(`no record with body ${JSON.stringify(body)}`);
   return found;
+}
+
+/** The records whose bodies start with `bodies` carry the trace and span ids of `span`. */
+export function expectCorrelated(
+  logs: readonly ReceivedLog[],
+  span: ReceivedSpan,
+  bodies: readonly string[],
+): void {
+  for (const body of bodies) {
+    const log = byBody(logs, body);
+    expect(log.traceId, body).toBe(span.traceId);
+    expect(log.spanId, body).toBe(span.spanId);
+  }
 }
 
 /** The receiver may decode severity numbers as enum names or numbers: always a number. */

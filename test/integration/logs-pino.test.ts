@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OtlpReceiver } from '../support/otlp-receiver';
-import { linkPackageIntoApps } from '../support/spawn-app';
+import { describe, expect, it } from 'vitest';
 import {
   byBody,
-  linkOlderVersion,
+  expectCorrelated,
   lines,
   modes,
+  patchedThrough,
+  receiverForFile,
+  runBesideReference,
   runFixture,
   severityOf,
   telemetryOf,
 } from './logs-harness';
 
-const receiver = new OtlpReceiver();
-
-beforeAll(async () => {
-  linkPackageIntoApps();
-  linkOlderVersion('logs-pino-9', 'pino', 'pino-9');
-  await receiver.start();
-});
-afterAll(() => receiver.close());
+const receiver = receiverForFile({ folder: 'logs-pino-9', pkg: 'pino', version: 'pino-9' });
 
 // pino's correlation fields come from a mixin: right after "level", always in this order.
 const TRACE_FIELDS = /"trace_id":"[0-9a-f]{32}","span_id":"[0-9a-f]{16}","trace_flags":"0[01]",/;
@@ -30,18 +24,16 @@ describe.each([
   const service = `logs-pino${mode.version}-${mode.kind}`;
 
   it('exports every line correlated, with severity, body, fields and template; stdout unchanged but for trace fields', async () => {
-    const [result, plain] = await Promise.all([
-      runFixture({ receiver, service, mode, env: { OTEL_LOG_LEVEL: 'debug' } }),
-      runFixture({ receiver, service: service + '-plain', mode, uninstrumented: true }),
-    ]);
+    const [result, plain] = await runBesideReference({
+      receiver,
+      service,
+      mode,
+      env: { OTEL_LOG_LEVEL: 'debug' },
+    });
     expect(result.code).toBe(0);
     expect(plain.code).toBe(0);
     // The ES-module run was patched by the ES-module hook (the module list of the registry).
-    expect(result.stderr).toContain(
-      mode.kind === 'esm'
-        ? 'pino patched through its ES-module namespace'
-        : 'pino patched through its CommonJS exports',
-    );
+    expect(result.stderr).toContain(patchedThrough('pino', mode));
     expect(result.stderr).toContain(`"module":"pino","version":"${mode.version}.`);
 
     const out = lines(result.stdout);
@@ -66,11 +58,7 @@ describe.each([
     expect(boom.attributes['exception.type']).toBe('Error');
     expect(String(boom.attributes['exception.stacktrace'])).toContain('logs-scenarios.cjs');
     expect(severityOf(byBody(logs, 'please drop this debug line'))).toBe(5);
-    for (const body of ['user ann', 'disk at', 'boom', 'please drop']) {
-      const log = byBody(logs, body);
-      expect(log.traceId).toBe(span.traceId);
-      expect(log.spanId).toBe(span.spanId);
-    }
+    expectCorrelated(logs, span, ['user ann', 'disk at', 'boom', 'please drop']);
     expect(byBody(logs, 'outside any span').traceId).toBeUndefined();
     // The reference run had the log instrumentations off: nothing from pino.
     expect(receiver.logsOf(service + '-plain')).toEqual([]);

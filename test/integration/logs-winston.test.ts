@@ -1,39 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OtlpReceiver } from '../support/otlp-receiver';
-import { linkPackageIntoApps } from '../support/spawn-app';
+import { describe, expect, it } from 'vitest';
 import {
   byBody,
+  expectCorrelated,
   lines,
   modes,
+  patchedThrough,
+  receiverForFile,
+  runBesideReference,
   runFixture,
   severityOf,
   telemetryOf,
   withoutTraceFields,
 } from './logs-harness';
 
-const receiver = new OtlpReceiver();
-
-beforeAll(async () => {
-  linkPackageIntoApps();
-  await receiver.start();
-});
-afterAll(() => receiver.close());
+const receiver = receiverForFile();
 
 describe.each(modes('logs', 'winston'))('winston 3, $kind', (mode) => {
   const service = `logs-winston-${mode.kind}`;
 
   it('exports every line correlated, with severity, body, meta and template; output unchanged but for trace fields', async () => {
-    const [result, plain] = await Promise.all([
-      runFixture({ receiver, service, mode, env: { OTEL_LOG_LEVEL: 'debug' } }),
-      runFixture({ receiver, service: service + '-plain', mode, uninstrumented: true }),
-    ]);
+    const [result, plain] = await runBesideReference({
+      receiver,
+      service,
+      mode,
+      env: { OTEL_LOG_LEVEL: 'debug' },
+    });
     expect(result.code).toBe(0);
     expect(plain.code).toBe(0);
-    expect(result.stderr).toContain(
-      mode.kind === 'esm'
-        ? 'winston patched through its ES-module namespace'
-        : 'winston patched through its CommonJS exports',
-    );
+    expect(result.stderr).toContain(patchedThrough('winston', mode));
 
     const out = lines(result.stdout);
     expect(out).toHaveLength(5);
@@ -64,11 +58,7 @@ describe.each(modes('logs', 'winston'))('winston 3, $kind', (mode) => {
     expect(severityOf(failed)).toBe(17);
     expect(String(failed.attributes['exception.stacktrace'])).toContain('logs-scenarios.cjs');
     expect(severityOf(byBody(logs, 'please drop this debug line'))).toBe(5);
-    for (const body of ['user ann', 'disk at', 'failed boom', 'please drop']) {
-      const log = byBody(logs, body);
-      expect(log.traceId).toBe(span.traceId);
-      expect(log.spanId).toBe(span.spanId);
-    }
+    expectCorrelated(logs, span, ['user ann', 'disk at', 'failed boom', 'please drop']);
     expect(byBody(logs, 'outside any span').traceId).toBeUndefined();
     expect(receiver.logsOf(service + '-plain')).toEqual([]);
   });

@@ -1,70 +1,47 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLlmServer } from '../support/llm-server';
-import type { LlmServer } from '../support/llm-server';
-import { OtlpReceiver } from '../support/otlp-receiver';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan } from '../support/otlp-receiver';
+import type { ModuleKind, ScenarioSummary } from './llm-app-harness';
+import { llmBackendsForFile } from './llm-backends';
+import { attrs, expectHttpErrorSpans, expectNoContentCaptured, span } from './llm-spans';
 import { OPENAI_MAJORS, runOpenAIApp } from './openai-harness';
-import type { ModuleKind, OpenAIMajor } from './openai-harness';
+import type { OpenAIMajor } from './openai-harness';
 
-// One receiver and one LLM server for the file; every process gets its own service.name.
-const receiver = new OtlpReceiver();
-let llm: LlmServer;
-beforeAll(async () => {
-  await receiver.start();
-  llm = await startLlmServer();
-});
-afterAll(async () => {
-  await receiver.close();
-  await llm.close();
-});
+const backends = llmBackendsForFile();
 
 /** Spans the app must produce: one per LLM call (runTools makes two). */
 const EXPECTED_SPANS = 26;
 const SECRET_WORDS = ['Hello', 'terse', 'jane.doe', 'Paris', 'Say hello', 'get_weather'];
-
-type Summary = Record<string, Record<string, unknown>>;
 
 async function instrumentedRun(
   major: OpenAIMajor,
   kind: ModuleKind,
   service: string,
   env: Record<string, string> = {},
-): Promise<{ summary: Summary; spans: ReceivedSpan[]; stderr: string }> {
+): Promise<{ summary: ScenarioSummary; spans: ReceivedSpan[]; stderr: string }> {
   const { summary, result } = await runOpenAIApp({
     major,
     kind,
     instrumented: true,
-    llmUrl: llm.url,
-    env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_SERVICE_NAME: service,
-      SPRINTLENS_COMPRESSION: 'none',
-      ...env,
-    },
+    llmUrl: backends.llmUrl,
+    env: { ...backends.exportEnv(service), ...env },
   });
-  await receiver.waitFor(() => receiver.spansOf(service).length >= EXPECTED_SPANS, 15_000);
-  return { summary, spans: receiver.spansOf(service), stderr: result.stderr };
-}
-
-function span(spans: ReceivedSpan[], name: string): ReceivedSpan {
-  const found = spans.filter((s) => s.name === name);
-  expect(found, `spans named ${name}`).toHaveLength(1);
-  return found[0]!;
-}
-
-function attrs(spans: ReceivedSpan[], name: string): Record<string, unknown> {
-  return span(spans, name).attributes;
+  return { summary, spans: await backends.spansOf(service, EXPECTED_SPANS), stderr: result.stderr };
 }
 
 for (const major of OPENAI_MAJORS) {
   for (const kind of ['cjs', 'esm'] as const) {
     describe(`openai ${major}, ${kind === 'cjs' ? '--require' : '--import'} sprintlens/register`, () => {
       const service = `openai-${major}-${kind}`;
-      let baseline: Summary;
-      let run: { summary: Summary; spans: ReceivedSpan[]; stderr: string };
+      let baseline: ScenarioSummary;
+      let run: { summary: ScenarioSummary; spans: ReceivedSpan[]; stderr: string };
 
       beforeAll(async () => {
-        const plain = await runOpenAIApp({ major, kind, instrumented: false, llmUrl: llm.url });
+        const plain = await runOpenAIApp({
+          major,
+          kind,
+          instrumented: false,
+          llmUrl: backends.llmUrl,
+        });
         baseline = plain.summary;
         run = await instrumentedRun(major, kind, service);
       });
@@ -181,19 +158,7 @@ for (const major of OPENAI_MAJORS) {
       });
 
       it('HTTP errors: error.type, status code, status ERROR; the app gets the same error', () => {
-        const limited = span(run.spans, 'chat rate-limited-model');
-        expect(limited.status).toMatchObject({
-          code: 'STATUS_CODE_ERROR',
-          message: 'RateLimitError',
-        });
-        expect(limited.attributes).toMatchObject({
-          'error.type': 'RateLimitError',
-          'http.response.status_code': 429,
-        });
-        expect(attrs(run.spans, 'chat failing-model')).toMatchObject({
-          'error.type': 'InternalServerError',
-          'http.response.status_code': 500,
-        });
+        expectHttpErrorSpans(run.spans);
         expect(run.summary['chat-error-429']).toMatchObject({
           error: 'RateLimitError',
           status: 429,
@@ -254,13 +219,7 @@ for (const major of OPENAI_MAJORS) {
 
       it('unknown models get no cost; content is captured nowhere when capture is off', () => {
         expect(attrs(run.spans, 'chat tee-model')).not.toHaveProperty('sprintlens.cost.usd');
-        for (const s of run.spans) {
-          expect(s.attributes).not.toHaveProperty('gen_ai.input.messages');
-          expect(s.attributes).not.toHaveProperty('gen_ai.output.messages');
-          expect(s.attributes).not.toHaveProperty('gen_ai.system_instructions');
-          const text = JSON.stringify(s);
-          for (const word of SECRET_WORDS) expect(text).not.toContain(word);
-        }
+        expectNoContentCaptured(run.spans, SECRET_WORDS);
       });
     });
   }
@@ -269,7 +228,7 @@ for (const major of OPENAI_MAJORS) {
 for (const kind of ['cjs', 'esm'] as const) {
   describe(`content capture on (openai 7, ${kind})`, () => {
     const service = `openai-content-${kind}`;
-    let run: { summary: Summary; spans: ReceivedSpan[] };
+    let run: { summary: ScenarioSummary; spans: ReceivedSpan[] };
 
     beforeAll(async () => {
       run = await instrumentedRun('7', kind, service, { SPRINTLENS_CAPTURE_CONTENT: 'true' });
@@ -343,7 +302,12 @@ for (const kind of ['cjs', 'esm'] as const) {
     });
 
     it('the app still sees exactly the same results', async () => {
-      const plain = await runOpenAIApp({ major: '7', kind, instrumented: false, llmUrl: llm.url });
+      const plain = await runOpenAIApp({
+        major: '7',
+        kind,
+        instrumented: false,
+        llmUrl: backends.llmUrl,
+      });
       expect(run.summary).toEqual(plain.summary);
     });
   });

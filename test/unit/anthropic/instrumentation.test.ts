@@ -1,29 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { context, diag, DiagLogLevel, trace } from '@opentelemetry/api';
-import type { Tracer, TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import { context, diag, trace } from '@opentelemetry/api';
+import type { TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  AggregationTemporality,
-  DataPointType,
-  MeterProvider,
-  MetricReader,
-} from '@opentelemetry/sdk-metrics';
-import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
+import { DataPointType, MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetDiagRateLimits } from '../../../src/diag';
 import { getInstrumentations } from '../../../src/get-instrumentations';
 import { OPERATION_DURATION_BUCKETS, TOKEN_USAGE_BUCKETS } from '../../../instrumentations/genai';
 import { AnthropicInstrumentation } from '../../../instrumentations/anthropic';
 import type { AnthropicInstrumentationConfig } from '../../../instrumentations/anthropic';
 import { startLlmServer } from '../../support/llm-server';
 import type { LlmServer } from '../../support/llm-server';
+import {
+  captureDiag,
+  collectGenAiHistograms,
+  explodingTracerProvider,
+  TestReader,
+} from '../genai/llm-instrumentation-harness';
 
 // The real @anthropic-ai/sdk 1.12 (which traces itself), patched through the instrumentation's
 // own module definition, so each test controls exactly when patching happens.
@@ -50,18 +49,6 @@ interface AnthropicClient {
   models: { list(): Promise<unknown> };
 }
 
-class TestReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 const exporter = new InMemorySpanExporter();
 const tracerProvider = new TracerProvider({
   spanProcessors: [new SimpleSpanProcessor({ exporter })],
@@ -83,13 +70,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   exporter.reset();
-  diagLines.length = 0;
-  resetDiagRateLimits();
-  const push = (...args: unknown[]) => diagLines.push(args.map(String).join(' '));
-  diag.setLogger(
-    { error: push, warn: push, info: push, debug: push, verbose: push },
-    { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true },
-  );
+  captureDiag(diagLines);
 });
 afterEach(() => {
   if (instrumentation !== undefined) definition(instrumentation).unpatch?.(sdk, SDK_VERSION);
@@ -184,10 +165,7 @@ describe('AnthropicInstrumentation in process (SDK 1.12, global tracer provider)
     await client()
       .messages.create(body, { headers: { 'x-llm-scenario': 'error-429' } })
       .catch(() => undefined);
-    const { resourceMetrics } = await reader.collect();
-    const metrics = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics) as HistogramMetricData[];
-    const usage = metrics.find((m) => m.descriptor.name === 'gen_ai.client.token.usage')!;
-    const duration = metrics.find((m) => m.descriptor.name === 'gen_ai.client.operation.duration')!;
+    const { usage, duration } = await collectGenAiHistograms(reader);
     expect(usage.dataPointType).toBe(DataPointType.HISTOGRAM);
     const input = usage.dataPoints.find((p) => p.attributes['gen_ai.token.type'] === 'input')!;
     expect(input.value.buckets.boundaries).toEqual(TOKEN_USAGE_BUCKETS);
@@ -207,15 +185,7 @@ describe('AnthropicInstrumentation in process (SDK 1.12, global tracer provider)
   });
 
   it('a failure inside our code is reported through diag and never reaches the app', async () => {
-    const broken: ApiTracerProvider = {
-      getTracer: () =>
-        ({
-          startSpan: () => {
-            throw new Error('tracer exploded with sk-secret-in-message');
-          },
-        }) as unknown as Tracer,
-    };
-    instrument({}, broken);
+    instrument({}, explodingTracerProvider());
     const result = (await client().messages.create(body)) as { id: string };
     expect(result.id).toBe('msg_ok');
     const text = diagLines.join('\n');

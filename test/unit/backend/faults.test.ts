@@ -1,27 +1,17 @@
 import * as net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBackend } from '../../support/backend';
-import type { Backend, BackendOptions } from '../../support/backend';
+import { describe, expect, it } from 'vitest';
+import type { Backend } from '../../support/backend';
 import { loadOtlpSchema } from '../../support/backend/otlp-schema';
+import { backendsClosedAfterEach } from './backends-per-test';
 import { createTracing } from './otel-clients';
 import { jsonTraces, networkError, post, postJson } from './http';
 
 /** setTimeout may fire up to a millisecond early against `performance.now()`. */
 const TIMER_SLACK_MS = 2;
 
-const backends: Backend[] = [];
-
-async function start(options: BackendOptions = {}): Promise<Backend> {
-  const backend = await startBackend(options);
-  backends.push(backend);
-  return backend;
-}
-
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((backend) => backend.close()));
-});
+const start = backendsClosedAfterEach();
 
 function tracesUrl(backend: Backend): string {
   return `${backend.url}/v1/traces`;

@@ -1,21 +1,11 @@
 import * as net from 'node:net';
 import * as zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBackend } from '../../support/backend';
-import type { Backend, BackendOptions } from '../../support/backend';
+import { describe, expect, it } from 'vitest';
+import type { Backend } from '../../support/backend';
+import { backendsClosedAfterEach } from '../backend/backends-per-test';
 import { jsonTraces, networkError, post, postJson } from '../backend/http';
 
-const backends: Backend[] = [];
-
-async function start(options: BackendOptions = {}): Promise<Backend> {
-  const backend = await startBackend(options);
-  backends.push(backend);
-  return backend;
-}
-
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((backend) => backend.close()));
-});
+const start = backendsClosedAfterEach();
 
 describe('body limits', () => {
   it('answers 413 to a body over the wire limit without keeping it, then serves on', async () => {

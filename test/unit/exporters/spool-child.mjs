@@ -9,21 +9,11 @@
 //                                    print "ready", wait for "go", write count entries into a
 //                                    spool bounded to maxBytes, print its stats as JSON, exit
 import spoolModule from '../../../dist/exporters/spool/index.js';
+import { bodyFor } from './spool-body.mjs';
 
 const { DiskSpool } = spoolModule;
 const [mode, dir, a, b, c] = process.argv.slice(2);
 const CONTENT_TYPE = 'application/x-protobuf';
-
-/** Deterministic body for entry `index`: the tests recompute it to check integrity. */
-function bodyFor(index, size) {
-  const body = new Uint8Array(size);
-  let x = Math.imul(index + 1, 2654435761) >>> 0;
-  for (let i = 0; i < size; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    body[i] = x >>> 24;
-  }
-  return body;
-}
 
 const keepAlive = () => setInterval(() => undefined, 1000);
 

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DiskSpool, decodeEntry, encodeEntry } from '../../../exporters/spool';
-import type { SpoolEntry } from '../../../exporters/spool';
 import { REPO_ROOT } from '../../support/spawn-app';
+import { drain } from './drain-spool';
+import { bodyFor } from './spool-body.mjs';
 
 // Real processes against the BUILT spool: run `npx tsc -p tsconfig.build.json` first.
 const CHILD = join(__dirname, 'spool-child.mjs');
@@ -32,17 +33,6 @@ afterEach(() => {
 afterAll(() => {
   for (const dir of roots) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Same generator as the child's: the body of entry `index`. */
-function bodyFor(index: number, size: number): Uint8Array {
-  const body = new Uint8Array(size);
-  let x = Math.imul(index + 1, 2654435761) >>> 0;
-  for (let i = 0; i < size; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    body[i] = x >>> 24;
-  }
-  return body;
-}
 
 interface Child {
   readonly process: ChildProcess;
@@ -99,15 +89,6 @@ function startChild(args: string[]): Child {
         });
       }),
   };
-}
-
-async function drain(spool: DiskSpool): Promise<SpoolEntry[]> {
-  const out: SpoolEntry[] = [];
-  for (let entry = await spool.claimOldest(); entry; entry = await spool.claimOldest()) {
-    out.push(entry);
-    await spool.ack(entry);
-  }
-  return out;
 }
 
 const open = () => DiskSpool.open({ dir: root, maxBytes: 1 << 30, signal: 'logs' });

@@ -7,8 +7,9 @@ import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetDiagRateLimits } from '../../../src/diag';
 import { DiskSpool, decodeEntry, encodeEntry, HEADER_BYTES } from '../../../exporters/spool';
-import type { SpoolEntry, SpoolOptions } from '../../../exporters/spool';
+import type { SpoolOptions } from '../../../exporters/spool';
 import { FOREIGN_OWNER_LEASE_MS, hostTag } from '../../../exporters/spool/claims';
+import { drain } from './drain-spool';
 
 const CT = 'application/x-protobuf';
 let root: string;
@@ -32,15 +33,6 @@ const entryFiles = () =>
 
 function open(extra: Partial<SpoolOptions> = {}): Promise<DiskSpool> {
   return DiskSpool.open({ dir: root, maxBytes: 1 << 20, signal: 'logs', ...extra });
-}
-
-async function drain(spool: DiskSpool): Promise<SpoolEntry[]> {
-  const out: SpoolEntry[] = [];
-  for (let entry = await spool.claimOldest(); entry; entry = await spool.claimOldest()) {
-    out.push(entry);
-    await spool.ack(entry);
-  }
-  return out;
 }
 
 /** A pid that certainly belongs to no process: one that has just exited. */

@@ -1,7 +1,7 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BunyanInstrumentation } from '../../../instrumentations/bunyan';
 import {
   PATTERN_ID_ATTRIBUTE,
@@ -9,8 +9,13 @@ import {
   setActiveLogSampler,
 } from '../../../src/sampling/log-sampler';
 import { REPO_ROOT } from '../../support/spawn-app';
-import { hostileValues, KeywordSampler, LineSink, logHarness, requireVersion } from './log-harness';
-import type { LogHarness } from './log-harness';
+import {
+  hostileValues,
+  KeywordSampler,
+  LineSink,
+  logHarnessForFile,
+  requireVersion,
+} from './log-harness';
 
 type LogFn = (...args: unknown[]) => unknown;
 interface BunyanLogger {
@@ -28,20 +33,7 @@ interface BunyanLike {
 }
 
 const instrumentation = new BunyanInstrumentation();
-let harness: LogHarness;
-
-beforeAll(() => {
-  harness = logHarness(instrumentation);
-});
-afterEach(() => {
-  harness.reset();
-  setActiveLogSampler(undefined);
-  instrumentation.enable();
-});
-afterAll(async () => {
-  instrumentation.disable();
-  await harness.close();
-});
+const harness = logHarnessForFile(instrumentation);
 
 const VERSIONS: { label: string; load: () => BunyanLike }[] = [
   {

@@ -17,6 +17,8 @@ import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { setActiveLogSampler } from '../../../src/sampling/log-sampler';
 import type {
   LogSampleDecision,
   LogSampleInput,
@@ -63,6 +65,43 @@ export function logHarness(instrumentation: Instrumentation): LogHarness {
       await provider.shutdown();
       context.disable();
     },
+  };
+}
+
+/**
+ * A {@link logHarness} for the whole test file, set up before its tests and closed after them.
+ * After each test the records and the active sampler are cleared and the instrumentation is
+ * enabled again, so a test that disables it or installs a sampler leaves nothing behind.
+ */
+export function logHarnessForFile(instrumentation: Instrumentation): LogHarness {
+  let harness: LogHarness | undefined;
+  const current = (): LogHarness => {
+    if (harness === undefined) throw new Error('the log harness is set up in beforeAll');
+    return harness;
+  };
+  beforeAll(() => {
+    harness = logHarness(instrumentation);
+  });
+  afterEach(() => {
+    current().reset();
+    setActiveLogSampler(undefined);
+    instrumentation.enable();
+  });
+  afterAll(async () => {
+    instrumentation.disable();
+    await current().close();
+  });
+  return {
+    get exporter() {
+      return current().exporter;
+    },
+    get provider() {
+      return current().provider;
+    },
+    records: () => current().records(),
+    reset: () => current().reset(),
+    inSpan: (fn) => current().inSpan(fn),
+    close: () => current().close(),
   };
 }
 

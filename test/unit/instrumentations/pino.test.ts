@@ -1,7 +1,7 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PinoInstrumentation } from '../../../instrumentations/pino';
 import {
   PATTERN_ID_ATTRIBUTE,
@@ -11,8 +11,13 @@ import {
 } from '../../../src/sampling/log-sampler';
 import { sdkRegistry } from '../../../src/metrics/registry';
 import { REPO_ROOT } from '../../support/spawn-app';
-import { hostileValues, KeywordSampler, LineSink, logHarness, requireVersion } from './log-harness';
-import type { LogHarness } from './log-harness';
+import {
+  hostileValues,
+  KeywordSampler,
+  LineSink,
+  logHarnessForFile,
+  requireVersion,
+} from './log-harness';
 
 type LogFn = (...args: unknown[]) => void;
 interface PinoLogger {
@@ -35,20 +40,7 @@ async function counter(name: string): Promise<number> {
   const { values } = await metric.get();
   return values[0]?.value ?? 0;
 }
-let harness: LogHarness;
-
-beforeAll(() => {
-  harness = logHarness(instrumentation);
-});
-afterEach(() => {
-  harness.reset();
-  setActiveLogSampler(undefined);
-  instrumentation.enable();
-});
-afterAll(async () => {
-  instrumentation.disable();
-  await harness.close();
-});
+const harness = logHarnessForFile(instrumentation);
 
 const VERSIONS: { label: string; load: () => PinoFactory }[] = [
   {

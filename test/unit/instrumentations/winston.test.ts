@@ -2,7 +2,7 @@ import { SeverityNumber } from '@opentelemetry/api';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WinstonInstrumentation } from '../../../instrumentations/winston';
 import {
   PATTERN_ID_ATTRIBUTE,
@@ -11,8 +11,7 @@ import {
   TEMPLATE_ATTRIBUTE,
 } from '../../../src/sampling/log-sampler';
 import { REPO_ROOT } from '../../support/spawn-app';
-import { hostileValues, KeywordSampler, logHarness } from './log-harness';
-import type { LogHarness } from './log-harness';
+import { hostileValues, KeywordSampler, logHarnessForFile } from './log-harness';
 
 type LogFn = (...args: unknown[]) => unknown;
 interface WinstonLogger {
@@ -30,21 +29,11 @@ interface WinstonLike {
 }
 
 const instrumentation = new WinstonInstrumentation();
-let harness: LogHarness;
+const harness = logHarnessForFile(instrumentation);
 let winston: WinstonLike;
 
 beforeAll(() => {
-  harness = logHarness(instrumentation);
   winston = createRequire(join(REPO_ROOT, 'package.json'))('winston') as WinstonLike;
-});
-afterEach(() => {
-  harness.reset();
-  setActiveLogSampler(undefined);
-  instrumentation.enable();
-});
-afterAll(async () => {
-  instrumentation.disable();
-  await harness.close();
 });
 
 /** A logger writing JSON lines (with splat interpolation) into `lines`. */

@@ -2,28 +2,27 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { context, diag, DiagLogLevel } from '@opentelemetry/api';
-import type { Tracer, TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import { context, diag } from '@opentelemetry/api';
+import type { TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  AggregationTemporality,
-  DataPointType,
-  MeterProvider,
-  MetricReader,
-} from '@opentelemetry/sdk-metrics';
-import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
+import { DataPointType, MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetDiagRateLimits } from '../../../src/diag';
 import { OPERATION_DURATION_BUCKETS, TOKEN_USAGE_BUCKETS } from '../../../instrumentations/genai';
 import { OpenAIInstrumentation } from '../../../instrumentations/openai';
 import type { OpenAIInstrumentationConfig } from '../../../instrumentations/openai';
 import { startLlmServer } from '../../support/llm-server';
 import type { LlmServer } from '../../support/llm-server';
+import {
+  captureDiag,
+  collectGenAiHistograms,
+  explodingTracerProvider,
+  TestReader,
+} from '../genai/llm-instrumentation-harness';
 
 // The real openai 7 package, patched through the instrumentation's own module definition (no
 // require hook involved, so each test controls exactly when patching happens).
@@ -48,18 +47,6 @@ interface OpenAIClient {
   };
 }
 
-class TestReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 const exporter = new InMemorySpanExporter();
 const tracerProvider = new TracerProvider({
   spanProcessors: [new SimpleSpanProcessor({ exporter })],
@@ -78,13 +65,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   exporter.reset();
-  diagLines.length = 0;
-  resetDiagRateLimits();
-  const push = (...args: unknown[]) => diagLines.push(args.map(String).join(' '));
-  diag.setLogger(
-    { error: push, warn: push, info: push, debug: push, verbose: push },
-    { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true },
-  );
+  captureDiag(diagLines);
 });
 afterEach(() => {
   if (instrumentation !== undefined)
@@ -135,10 +116,7 @@ describe('OpenAIInstrumentation in process', () => {
         { headers: { 'x-llm-scenario': 'error-500' } },
       )
       .catch(() => undefined);
-    const { resourceMetrics } = await reader.collect();
-    const metrics = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics) as HistogramMetricData[];
-    const usage = metrics.find((m) => m.descriptor.name === 'gen_ai.client.token.usage')!;
-    const duration = metrics.find((m) => m.descriptor.name === 'gen_ai.client.operation.duration')!;
+    const { usage, duration } = await collectGenAiHistograms(reader);
     expect(usage.dataPointType).toBe(DataPointType.HISTOGRAM);
     expect(usage.descriptor.unit).toBe('{token}');
     expect(duration.descriptor.unit).toBe('s');
@@ -159,15 +137,7 @@ describe('OpenAIInstrumentation in process', () => {
   });
 
   it('a failure inside our code is reported through diag and never reaches the app', async () => {
-    const broken: ApiTracerProvider = {
-      getTracer: () =>
-        ({
-          startSpan: () => {
-            throw new Error('tracer exploded with sk-secret-in-message');
-          },
-        }) as unknown as Tracer,
-    };
-    instrument({}, broken);
+    instrument({}, explodingTracerProvider());
     const result = (await client().chat.completions.create({ model: 'gpt-4o', messages })) as {
       id: string;
     };

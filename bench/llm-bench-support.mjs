@@ -1,0 +1,90 @@
+// What the LLM overhead benches (llm-overhead.mjs, anthropic-overhead.mjs) share: the tracer
+// and meter setup every variant runs under, CPU timing, child processes and medians.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const benchDir = dirname(fileURLToPath(import.meta.url));
+export const repoDir = join(benchDir, '..');
+/** Requires from the repo's own node_modules (bench/node_modules holds other versions). */
+export const rootRequire = createRequire(join(repoDir, 'package.json'));
+
+/**
+ * The same tracer setup for every variant: TracerProvider + BatchSpanProcessor into a no-op
+ * exporter that counts spans, AsyncLocalStorage context, a MeterProvider with a reader whose
+ * exporter does nothing. Nothing is registered globally: callers that want it do it.
+ */
+export function benchTelemetry() {
+  const api = rootRequire('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = rootRequire('@opentelemetry/context-async-hooks');
+  const { TracerProvider, BatchSpanProcessor } = rootRequire('@opentelemetry/sdk-trace');
+  const { MeterProvider, PeriodicExportingMetricReader } = rootRequire(
+    '@opentelemetry/sdk-metrics',
+  );
+  const exported = { spans: 0 };
+  const exporter = {
+    export(batch, done) {
+      exported.spans += batch.length;
+      done({ code: 0 });
+    },
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+  };
+  const metricExporter = {
+    export: (_metrics, done) => done({ code: 0 }),
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+  };
+  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new BatchSpanProcessor({ exporter })],
+  });
+  const meterProvider = new MeterProvider({
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: metricExporter,
+        exportIntervalMillis: 3_600_000,
+      }),
+    ],
+  });
+  return { api, tracerProvider, meterProvider, exported };
+}
+
+/** CPU time (user + system, µs) of `count` sequential awaited calls of `fn`. */
+export async function cpuMicros(count, fn) {
+  const start = process.cpuUsage();
+  for (let i = 0; i < count; i++) await fn();
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+/**
+ * Runs `script` with `args` in a child process (cwd bench/, OTel diagnostics off) and resolves
+ * with the JSON of its last stdout line; `name` says which child failed.
+ */
+export function runJsonChild({ name, script, args, nodeOptions = [] }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeOptions, script, ...args], {
+      cwd: benchDir,
+      env: { ...process.env, OTEL_LOG_LEVEL: 'none' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${name} exited ${code}: ${out}`));
+      else resolve(JSON.parse(out.trim().split('\n').at(-1)));
+    });
+  });
+}
+
+export function median(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
+/** Microseconds as the result tables print them. */
+export function formatMicros(n) {
+  return Math.abs(n) < 10 ? n.toFixed(2) : n.toFixed(1);
+}
