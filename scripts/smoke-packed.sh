@@ -55,6 +55,24 @@ echo "import-in-the-middle copies installed: $copies"
 version="$("$node" node_modules/.bin/sprintlens --version)"
 echo "cli --version: $version"
 
+# dev-backend from the published files alone (no devDependencies here: its OTLP decoder must
+# not need protobufjs), receiving a span from an app started with --require.
+"$node" node_modules/.bin/sprintlens dev-backend --port 0 --data-file dev-data.jsonl --quiet \
+  > dev-backend.out 2>&1 &
+backend_pid=$!
+for _ in $(seq 1 100); do
+  grep -q 'listening on' dev-backend.out && break
+  sleep 0.1
+done
+backend_url="$(sed -n 's/^sprintlens dev-backend listening on \(http[^ ]*\).*/\1/p' dev-backend.out)"
+[[ -n "$backend_url" ]] || { cat dev-backend.out >&2; exit 1; }
+SPRINTLENS_ENDPOINT="$backend_url" OTEL_EXPORTER_OTLP_ENDPOINT= OTEL_SERVICE_NAME=smoke-dev \
+  "$node" --require sprintlens/register app.cjs > /dev/null
+kill -TERM "$backend_pid"
+wait "$backend_pid"
+grep -q '"type":"span"' dev-data.jsonl
+echo "dev-backend: received the app's span ($(grep -c '"type":"span"' dev-data.jsonl) span line)"
+
 cat > consumer.ts <<'TS'
 import { start, getInstrumentations, createTraceExporter } from 'sprintlens';
 import type { SprintlensOptions, SprintlensHandle } from 'sprintlens';
