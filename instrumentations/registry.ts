@@ -1,4 +1,5 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { RedactionOptions } from '../src/redaction';
 import { BunyanInstrumentation } from './bunyan';
 import { ConsoleInstrumentation } from './console';
 import { PinoInstrumentation } from './pino';
@@ -12,6 +13,8 @@ export interface InstrumentationFactoryOptions {
   readonly captureContent: boolean;
   /** JSON price file overriding the shipped LLM prices (`SPRINTLENS_PRICES`). */
   readonly pricesFile?: string | undefined;
+  /** How captured content is redacted (the `redaction` option). */
+  readonly redaction?: RedactionOptions | undefined;
 }
 
 /** One instrumented library. */
@@ -34,13 +37,21 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     name: 'openai',
     modules: ['openai'],
     create: (o) =>
-      new OpenAIInstrumentation({ captureContent: o.captureContent, pricesFile: o.pricesFile }),
+      new OpenAIInstrumentation({
+        captureContent: o.captureContent,
+        ...(o.pricesFile === undefined ? {} : { pricesFile: o.pricesFile }),
+        ...(o.redaction === undefined ? {} : { redaction: o.redaction }),
+      }),
   },
   {
     name: 'anthropic',
     modules: ['@anthropic-ai/sdk'],
     create: (o) =>
-      new AnthropicInstrumentation({ captureContent: o.captureContent, pricesFile: o.pricesFile }),
+      new AnthropicInstrumentation({
+        captureContent: o.captureContent,
+        ...(o.pricesFile === undefined ? {} : { pricesFile: o.pricesFile }),
+        ...(o.redaction === undefined ? {} : { redaction: o.redaction }),
+      }),
   },
   { name: 'langchain', modules: ['@langchain/core'] },
   { name: 'pino', modules: ['pino'], create: () => new PinoInstrumentation() },

@@ -4,11 +4,16 @@ import type { InstrumentationEntry } from '../instrumentations/registry';
 import { resolveConfig } from './config/resolve';
 import type { ResolvedConfig, SprintlensOptions } from './config/options';
 import { reportWarning } from './diag';
+import type { RedactionOptions } from './redaction';
 
 /** Options of {@link getInstrumentations}. */
 export type InstrumentationOptions = Pick<
   SprintlensOptions,
-  'enabledInstrumentations' | 'disabledInstrumentations' | 'captureContent'
+  | 'enabledInstrumentations'
+  | 'disabledInstrumentations'
+  | 'captureContent'
+  | 'pricesFile'
+  | 'redaction'
 >;
 
 /**
@@ -42,12 +47,19 @@ export function selectInstrumentations(
 export function getInstrumentations(options?: InstrumentationOptions): Instrumentation[] {
   const { config, warnings } = resolveConfig(options ?? {});
   for (const warning of warnings) reportWarning(warning);
-  return createInstrumentations(config);
+  return createInstrumentations(config, options?.redaction);
 }
 
-/** Instances for the selected entries. */
-export function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
+/** Instances for the selected entries, with the settings they read. */
+export function createInstrumentations(
+  config: ResolvedConfig,
+  redaction?: RedactionOptions,
+): Instrumentation[] {
   return selectInstrumentations(config).map((entry) =>
-    entry.create!({ captureContent: config.captureContent }),
+    entry.create!({
+      captureContent: config.captureContent,
+      pricesFile: config.pricesFile,
+      redaction,
+    }),
   );
 }

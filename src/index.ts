@@ -32,6 +32,13 @@ export type { LogSamplingOptions } from './sampling/create-log-sampling-processo
 export type { LogSamplingProcessor } from './sampling/log-sampling-processor';
 export type { LogPattern } from './sampling/log-pattern';
 export { registerMetrics } from './metrics/register-metrics';
+export { createRedactor, BUILTIN_REDACTION_KINDS } from './redaction';
+export type {
+  BuiltinRedactionKind,
+  CustomRedactionPattern,
+  RedactionOptions,
+  Redactor,
+} from './redaction';
 export { ERROR_CODES, SprintlensError } from './errors';
 export type { ErrorCode } from './errors';
 export { VERSION } from './version';

@@ -1,3 +1,4 @@
+import type { RedactionOptions } from '../redaction';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
@@ -84,6 +85,11 @@ export interface SprintlensOptions {
 
   /** JSON file of model prices overriding the shipped table (`SPRINTLENS_PRICES`). */
   pricesFile?: string;
+  /**
+   * How captured content is redacted (code only): built-in kinds to turn off, patterns and a
+   * function of your own. See docs/redaction.md. Default: every built-in detector.
+   */
+  redaction?: RedactionOptions;
   /** Memory bound of the export queue in bytes (`SPRINTLENS_QUEUE_MAX_BYTES`). Default 64 MiB. */
   queueMaxBytes?: number;
   /** Directory for the disk spool (`SPRINTLENS_SPOOL_DIR`). Default: no spool. */

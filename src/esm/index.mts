@@ -20,6 +20,8 @@ export const {
   logPattern,
   createLogSamplingProcessor,
   registerMetrics,
+  createRedactor,
+  BUILTIN_REDACTION_KINDS,
   SprintlensError,
   ERROR_CODES,
   VERSION,

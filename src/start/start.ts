@@ -91,7 +91,7 @@ function startOnce(options: SprintlensOptions, onStopped: () => void): Sprintlen
   const providers = buildProviders(config, options);
   registerGlobals(providers);
   const disableInstrumentations = registerInstrumentations({
-    instrumentations: createInstrumentations(config),
+    instrumentations: createInstrumentations(config, options.redaction),
     tracerProvider: providers.tracerProvider,
     meterProvider: providers.meterProvider,
     loggerProvider: providers.loggerProvider,
