@@ -144,7 +144,16 @@ async function main(rounds) {
 async function microSection() {
   const run = (mode) =>
     runJsonChild({ name: mode, script: fileURLToPath(import.meta.url), args: ['--micro', mode] });
-  const modes = ['none', 'span', 'sprintlens-off', 'sprintlens-nometrics', 'sprintlens-on'];
+  const modes = [
+    'none',
+    'span',
+    'sprintlens-off',
+    'sprintlens-nometrics',
+    'sprintlens-on',
+    'otel-off',
+    'traceloop-off',
+    'arize-off',
+  ];
   const results = {};
   for (const mode of modes) results[mode] = [];
   for (let round = 0; round < 3; round++) {
@@ -166,6 +175,9 @@ async function microSection() {
     row('sprintlens-off', 'sprintlens, content off'),
     row('sprintlens-nometrics', 'sprintlens, content off, metrics off'),
     row('sprintlens-on', 'sprintlens, content on'),
+    row('otel-off', '@opentelemetry/instrumentation-openai, content off'),
+    row('traceloop-off', '@traceloop/instrumentation-openai, content off'),
+    row('arize-off', '@arizeai/openinference-instrumentation-openai, content off'),
   ].join('\n');
 }
 
@@ -179,15 +191,37 @@ async function micro(mode) {
   };
   const chunkText =
     '{"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"w "},"finish_reason":null}]}';
-  const makeStream = () => ({
-    controller: new AbortController(),
-    iterator: async function* iterator() {
-      for (let i = 0; i < MICRO_CHUNKS; i++) yield JSON.parse(chunkText);
-    },
+  // A Stream-like: its own iterator, and tee() as the SDK's (two branches over one source,
+  // each with a queue of what the other has read ahead), which some alternatives use.
+  const streamOf = (controller, iterator) => ({
+    controller,
+    iterator,
     [Symbol.asyncIterator]() {
       return this.iterator();
     },
+    tee() {
+      const source = this.iterator();
+      const queues = [[], []];
+      const branch = (i) =>
+        streamOf(controller, async function* teeBranch() {
+          for (;;) {
+            if (queues[i].length > 0) {
+              yield queues[i].shift();
+              continue;
+            }
+            const next = await source.next();
+            if (next.done) return;
+            queues[1 - i].push(next.value);
+            yield next.value;
+          }
+        });
+      return [branch(0), branch(1)];
+    },
   });
+  const makeStream = () =>
+    streamOf(new AbortController(), async function* iterator() {
+      for (let i = 0; i < MICRO_CHUNKS; i++) yield JSON.parse(chunkText);
+    });
   class FakeApiPromise extends Promise {
     constructor(stream) {
       super((resolve) => resolve(null));
@@ -203,6 +237,13 @@ async function micro(mode) {
     then(onFulfilled, onRejected) {
       return this.parse().then(onFulfilled, onRejected);
     }
+    // As the SDK's: a new APIPromise whose parsed value goes through `transform`.
+    _thenUnwrap(transform) {
+      const next = new FakeApiPromise(false);
+      const parse = this.parseResponse;
+      next.parseResponse = async (client, props) => transform(await parse(client, props), props);
+      return next;
+    }
   }
   class Completions {
     constructor() {
@@ -212,7 +253,22 @@ async function micro(mode) {
       return new FakeApiPromise(body.stream === true);
     }
   }
-  const mod = { OpenAI: { Chat: { Completions } } };
+  // The resources the alternatives patch besides chat (only chat is called).
+  class Other {
+    create() {}
+    generate() {}
+    edit() {}
+    createVariation() {}
+  }
+  const mod = {
+    OpenAI: {
+      Chat: { Completions },
+      Completions: class extends Other {},
+      Embeddings: class extends Other {},
+      Responses: class extends Other {},
+      Images: class extends Other {},
+    },
+  };
   const tracer = tracerProvider.getTracer('floor');
   if (mode === 'span') {
     const original = Completions.prototype.create;
@@ -232,6 +288,28 @@ async function micro(mode) {
     inst.setTracerProvider(tracerProvider);
     inst.setMeterProvider(meterProvider);
     inst.getModuleDefinitions()[0].patch(mod, '7.0.0');
+  } else if (mode !== 'none') {
+    // An alternative, patched onto the same fake module through its own module definition.
+    const require = createRequire(join(benchDir, 'package.json'));
+    const pkg = {
+      'otel-off': '@opentelemetry/instrumentation-openai',
+      'traceloop-off': '@traceloop/instrumentation-openai',
+      'arize-off': '@arizeai/openinference-instrumentation-openai',
+    }[mode];
+    const config = {
+      'otel-off': { enabled: false, captureMessageContent: false },
+      'traceloop-off': { enabled: false, traceContent: false, enrichTokens: false },
+      'arize-off': { enabled: false, traceConfig: { hideInputs: true, hideOutputs: true } },
+    }[mode];
+    const { OpenAIInstrumentation } = require(pkg);
+    const inst = new OpenAIInstrumentation(config);
+    inst.setTracerProvider(tracerProvider);
+    inst.setMeterProvider(meterProvider);
+    const [definition] = [inst.init()].flat();
+    definition.patch(mod, '6.49.0');
+    // The contrib wrapper checks isEnabled() on every call; enabling for real would also hook
+    // require(), which this fake module never goes through.
+    inst._enabled = true;
   }
   const resource = new Completions();
   const messages = [{ role: 'user', content: 'Say hello to the benchmark.' }];
