@@ -90,7 +90,7 @@ export function observeApiPromise(
       });
     };
   }
-  pending.set(promise, state);
+  (promise as StainlessApiPromise & Pending)[PENDING] = state;
   // Watching the response promise marks its rejection handled; the caller's own chain (every
   // APIPromise method derives from it) still sees the rejection.
   promise.responsePromise.then(undefined, (error: unknown) => call.fail(error));
@@ -102,8 +102,16 @@ interface PendingCall {
   delivered: boolean;
 }
 
-// Calls whose promise was handed to the caller; looked up only by the `asResponse` wrapper.
-const pending = new WeakMap<object, PendingCall>();
+/**
+ * The call of a promise handed to the caller, read only by the `asResponse` wrapper. Kept on the
+ * promise under a private symbol (left out of `Object.keys`, `for…in` and JSON) by plain
+ * assignment: a `WeakMap` entry, or `Object.defineProperty`, cost about 3–4 µs more per LLM
+ * call in `bench/llm-hot-path-ab.mjs` (GC work on the weak map; a slow object shape).
+ */
+const PENDING: unique symbol = Symbol('sprintlens.genai.pendingCall');
+interface Pending {
+  [PENDING]?: PendingCall;
+}
 
 /**
  * Wraps `APIPromise.prototype.asResponse`: a caller that takes only the raw `Response` never
@@ -116,7 +124,8 @@ export function wrapAsResponse(
   return function asResponse(this: unknown): Promise<unknown> {
     const result = original.call(this);
     try {
-      const entry = typeof this === 'object' && this !== null ? pending.get(this) : undefined;
+      const entry =
+        typeof this === 'object' && this !== null ? (this as Pending)[PENDING] : undefined;
       if (entry !== undefined) {
         result.then(
           () => {
