@@ -72,7 +72,6 @@ export class SprintLensBackend implements Backend {
       policies: this.policies,
       currentOutage: () => this.outage.current,
       auth: { apiKey: options.apiKey, failureStatus: options.authFailureStatus ?? 401 },
-      onRequest: options.onRequest,
       summary: () => this.summary(),
       limits: {
         maxRequestBytes: options.maxRequestBytes,

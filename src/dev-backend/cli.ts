@@ -17,7 +17,6 @@ import { SprintLensBackend } from './backend';
 import { DataFileWriter } from './data-file';
 import { DEV_BACKEND_USAGE, describeFaults, parseDevBackendFlags } from './flags';
 import type { DevBackendFlags } from './flags';
-import { DEFAULT_POLICY } from './policy';
 import { DEV_SUMMARY_PATH } from './server';
 import { formatSummary } from './summary-text';
 
@@ -77,7 +76,7 @@ function banner(options: { flags: DevBackendFlags; url: string; dataFile: string
   lines.push(
     `  or, as an OTLP/HTTP collector:  OTEL_EXPORTER_OTLP_ENDPOINT=${url}`,
     `  summary:     ${
-      flags.quiet || flags.summaryIntervalSeconds === 0
+      flags.summaryIntervalSeconds === 0
         ? 'at exit'
         : `every ${flags.summaryIntervalSeconds} s when something arrived, and at exit`
     }; as JSON at ${url}${DEV_SUMMARY_PATH}`,
@@ -147,7 +146,6 @@ export async function runDevBackend(options: DevBackendRunOptions): Promise<numb
       port: flags.port,
       host: flags.host,
       apiKey: flags.apiKey,
-      policy: DEFAULT_POLICY,
       budgetPerMinute: flags.budgetPerMinute,
       policyTtlSeconds: flags.policyTtlSeconds,
       faults: flags.faults,
@@ -179,7 +177,7 @@ export async function runDevBackend(options: DevBackendRunOptions): Promise<numb
 
   let printedRequests = 0;
   const interval =
-    flags.quiet || flags.summaryIntervalSeconds === 0
+    flags.summaryIntervalSeconds === 0
       ? undefined
       : setInterval(() => {
           const summary = backend.summary();

@@ -10,7 +10,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
-import type { OtlpResource, OtlpScope } from './otlp-types';
+import { logRecordsOf, metricDataOf, metricsOf, spansOf } from './otlp-types';
+import type { Attributes, OtlpScope } from './otlp-types';
 import type {
   AnyReceivedExport,
   BackendObserver,
@@ -51,59 +52,41 @@ export function dataLine(type: DataLineType, content: Record<string, unknown>): 
   return `${JSON.stringify({ type, ...content }, jsonReplacer)}\n`;
 }
 
-function origin(resource: OtlpResource, scope: OtlpScope): Record<string, unknown> {
-  return { resource: resource.attributes, scope: { name: scope.name, version: scope.version } };
+/** Where an item came from, as data lines give it. */
+function origin(resource: Attributes, scope: OtlpScope): Record<string, unknown> {
+  return { resource, scope: { name: scope.name, version: scope.version } };
 }
-
-/** The metric data kinds of OTLP, as fields of a normalized metric. */
-const METRIC_KINDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
 
 /** The data lines of one accepted export: a line per span, log record or data point. */
 export function exportLines(received: AnyReceivedExport, receivedAt: string): string[] {
   const lines: string[] = [];
   switch (received.signal) {
     case 'traces':
-      for (const { resource, scopeSpans } of received.body.resourceSpans) {
-        for (const { scope, spans } of scopeSpans) {
-          for (const span of spans) {
-            lines.push(dataLine('span', { receivedAt, ...origin(resource, scope), ...span }));
-          }
-        }
+      for (const { resource, scope, ...span } of spansOf(received.body)) {
+        lines.push(dataLine('span', { receivedAt, ...origin(resource, scope), ...span }));
       }
       break;
     case 'logs':
-      for (const { resource, scopeLogs } of received.body.resourceLogs) {
-        for (const { scope, logRecords } of scopeLogs) {
-          for (const record of logRecords) {
-            lines.push(dataLine('log', { receivedAt, ...origin(resource, scope), ...record }));
-          }
-        }
+      for (const { resource, scope, ...record } of logRecordsOf(received.body)) {
+        lines.push(dataLine('log', { receivedAt, ...origin(resource, scope), ...record }));
       }
       break;
     case 'metrics':
-      for (const { resource, scopeMetrics } of received.body.resourceMetrics) {
-        for (const { scope, metrics } of scopeMetrics) {
-          for (const metric of metrics) {
-            for (const kind of METRIC_KINDS) {
-              const data = metric[kind];
-              if (typeof data !== 'object' || data === null) continue;
-              const { dataPoints, ...aggregation } = data as Record<string, unknown>;
-              if (!Array.isArray(dataPoints)) continue;
-              for (const point of dataPoints) {
-                lines.push(
-                  dataLine('metric', {
-                    receivedAt,
-                    ...origin(resource, scope),
-                    name: metric.name,
-                    description: metric.description,
-                    unit: metric.unit,
-                    kind,
-                    ...aggregation,
-                    point,
-                  }),
-                );
-              }
-            }
+      for (const { resource, scope, metric } of metricsOf(received.body)) {
+        for (const { kind, aggregation, dataPoints } of metricDataOf(metric)) {
+          for (const point of dataPoints) {
+            lines.push(
+              dataLine('metric', {
+                receivedAt,
+                ...origin(resource, scope),
+                name: metric.name,
+                description: metric.description,
+                unit: metric.unit,
+                kind,
+                ...aggregation,
+                point,
+              }),
+            );
           }
         }
       }

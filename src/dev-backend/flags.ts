@@ -5,8 +5,10 @@
  * stops the command with {@link DevBackendInvalidFlagError} naming the flag, the value
  * and what was expected, rather than starting a backend that behaves unexpectedly.
  */
+import { parseArgs } from 'node:util';
 import { DevBackendInvalidFlagError } from '../errors';
 import type { FaultScript } from './faults';
+import { ROUTE_NAMES } from './types';
 import type { RouteName } from './types';
 
 /** Defaults of the flags. */
@@ -30,9 +32,8 @@ export interface DevBackendFlags {
   apiKey: string | undefined;
   budgetPerMinute: number;
   policyTtlSeconds: number;
-  /** 0: print the summary only at exit. */
+  /** 0 (also what `--quiet` sets): print the summary only at exit. */
   summaryIntervalSeconds: number;
-  quiet: boolean;
   seed: number;
   /** Faults from the `--fault-…` flags (empty: a healthy backend). */
   faults: FaultScript;
@@ -56,7 +57,8 @@ Flags:
   --policy-ttl S            ttlSeconds of the served policies (default ${DEV_BACKEND_DEFAULTS.policyTtlSeconds})
   --summary-interval S      print the summary every S seconds when something arrived
                             (default ${DEV_BACKEND_DEFAULTS.summaryIntervalSeconds}; 0 = only at exit)
-  --quiet                   no periodic summary (the final one is still printed)
+  --quiet                   no periodic summary, as --summary-interval 0 (the final one
+                            is still printed)
   --help                    print this help
 
 Fault injection, to test how your setup copes (all off by default):
@@ -74,8 +76,6 @@ Fault injection, to test how your setup copes (all off by default):
                                       (traces, logs, metrics, policy, patterns; default all)
   --seed N                            seed of the random faults, for reproducible runs (default ${DEV_BACKEND_DEFAULTS.seed})
 `;
-
-const ROUTES: readonly RouteName[] = ['traces', 'logs', 'metrics', 'policy', 'patterns'];
 
 /** Parses and checks one flag's value. */
 type ValueParser<T> = (value: string, flag: string) => T;
@@ -110,9 +110,6 @@ const ratio = decimal(0, 1, 'a ratio between 0 and 1 (e.g. 0.25)');
 function status(value: string, flag: string): number {
   return integer(100, 599, 'an HTTP status (100..599)')(value, flag);
 }
-
-/** The flags that take no value. */
-const SWITCHES = new Set(['--help', '-h', '--quiet']);
 
 /** The flags that take a value, with their parser. */
 const VALUE_FLAGS: Record<string, ValueParser<unknown>> = {
@@ -173,45 +170,64 @@ const VALUE_FLAGS: Record<string, ValueParser<unknown>> = {
   '--fault-routes': (value, flag) => {
     const routes = value.split(',').map((item) => item.trim());
     for (const route of routes) {
-      if (!(ROUTES as readonly string[]).includes(route)) {
-        throw invalid(flag, value, `a list of routes among ${ROUTES.join(', ')}`);
+      if (!(ROUTE_NAMES as readonly string[]).includes(route)) {
+        throw invalid(flag, value, `a list of routes among ${ROUTE_NAMES.join(', ')}`);
       }
     }
     return routes as RouteName[];
   },
 };
 
-/** Reads `--name value` / `--name=value` pairs; each flag at most once. */
-function readArgs(args: readonly string[]): Map<string, string | true> {
-  const found = new Map<string, string | true>();
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index] as string;
-    const equals = arg.indexOf('=');
-    const name = arg.startsWith('--') && equals > 0 ? arg.slice(0, equals) : arg;
-    if (found.has(name)) {
-      throw new DevBackendInvalidFlagError(name, 'given more than once');
+/** The flags that take no value, as `util.parseArgs` options. */
+const SWITCHES = {
+  help: { type: 'boolean', short: 'h' },
+  quiet: { type: 'boolean' },
+} as const;
+
+/** Every flag, as `util.parseArgs` options. */
+const PARSE_OPTIONS = {
+  ...SWITCHES,
+  ...Object.fromEntries(
+    Object.keys(VALUE_FLAGS).map((flag) => [flag.slice(2), { type: 'string' } as const]),
+  ),
+};
+
+/**
+ * Splits the arguments into flags with `util.parseArgs`, checking what its strict mode
+ * would, but with the messages of {@link DevBackendInvalidFlagError} and one difference:
+ * a value may start with a single `-` (`--port -1` is a bad port number, not a missing
+ * value), while one starting with `--` is taken for the next flag (`--port --quiet`).
+ *
+ * @returns the values by flag name without dashes (`true` for a switch given).
+ */
+function readArgs(args: readonly string[]): Record<string, string | boolean | undefined> {
+  const { values, tokens } = parseArgs({
+    args: [...args],
+    options: PARSE_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      throw new DevBackendInvalidFlagError(token.value, 'unexpected argument');
     }
-    if (SWITCHES.has(name)) {
-      if (name !== arg) throw new DevBackendInvalidFlagError(name, 'takes no value');
-      found.set(name, true);
-      continue;
+    if (token.kind === 'option-terminator') {
+      throw new DevBackendInvalidFlagError('--', 'unknown flag');
     }
-    if (!(name in VALUE_FLAGS)) {
-      const problem = arg.startsWith('-') ? 'unknown flag' : 'unexpected argument';
-      throw new DevBackendInvalidFlagError(arg, problem);
+    const flag = token.rawName;
+    if (seen.has(flag)) throw new DevBackendInvalidFlagError(flag, 'given more than once');
+    seen.add(flag);
+    if (Object.hasOwn(SWITCHES, token.name)) {
+      if (token.value !== undefined) throw new DevBackendInvalidFlagError(flag, 'takes no value');
+    } else if (!Object.hasOwn(VALUE_FLAGS, flag)) {
+      throw new DevBackendInvalidFlagError(flag, 'unknown flag');
+    } else if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
+      throw new DevBackendInvalidFlagError(flag, 'needs a value');
     }
-    if (name !== arg) {
-      found.set(name, arg.slice(equals + 1));
-      continue;
-    }
-    const value = args[index + 1];
-    if (value === undefined || value.startsWith('--')) {
-      throw new DevBackendInvalidFlagError(name, 'needs a value');
-    }
-    found.set(name, value);
-    index++;
   }
-  return found;
+  return values;
 }
 
 /**
@@ -221,24 +237,23 @@ function readArgs(args: readonly string[]): Map<string, string | true> {
  *   flag given twice.
  */
 export function parseDevBackendFlags(args: readonly string[]): DevBackendFlags {
-  const found = readArgs(args);
-  function get<T>(name: string): T | undefined {
-    const raw = found.get(name);
-    if (raw === undefined || raw === true) return undefined;
-    return (VALUE_FLAGS[name] as ValueParser<T>)(raw, name);
+  const values = readArgs(args);
+  function get<T>(flag: string): T | undefined {
+    const raw = values[flag.slice(2)];
+    return typeof raw === 'string' ? (VALUE_FLAGS[flag] as ValueParser<T>)(raw, flag) : undefined;
   }
   const faults = faultScript(get);
+  const summaryIntervalSeconds =
+    get<number>('--summary-interval') ?? DEV_BACKEND_DEFAULTS.summaryIntervalSeconds;
   return {
-    help: found.has('--help') || found.has('-h'),
+    help: values.help === true,
     port: get<number>('--port') ?? DEV_BACKEND_DEFAULTS.port,
     host: get<string>('--host') ?? DEV_BACKEND_DEFAULTS.host,
     dataFile: get<string>('--data-file'),
     apiKey: get<string>('--api-key'),
     budgetPerMinute: get<number>('--budget-per-minute') ?? DEV_BACKEND_DEFAULTS.budgetPerMinute,
     policyTtlSeconds: get<number>('--policy-ttl') ?? DEV_BACKEND_DEFAULTS.policyTtlSeconds,
-    summaryIntervalSeconds:
-      get<number>('--summary-interval') ?? DEV_BACKEND_DEFAULTS.summaryIntervalSeconds,
-    quiet: found.has('--quiet'),
+    summaryIntervalSeconds: values.quiet === true ? 0 : summaryIntervalSeconds,
     seed: get<number>('--seed') ?? DEV_BACKEND_DEFAULTS.seed,
     faults,
   };

@@ -91,22 +91,17 @@ export function decodePlainRequest(options: {
   const spec = messageSpec(name);
   try {
     if (format === 'protobuf') return decodeProtobuf(body, spec);
-    let document: unknown;
-    try {
-      document = JSON.parse(body.toString('utf8'));
-    } catch (error: unknown) {
-      throw new OtlpJsonError(error instanceof Error ? error.message : String(error));
-    }
-    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-      throw new OtlpJsonError('OTLP/JSON body must be a JSON object');
-    }
-    return decodeOtlpJson(document, spec);
+    // decodeOtlpJson rejects a document that is not an object.
+    return decodeOtlpJson(JSON.parse(body.toString('utf8')), spec);
   } catch (error: unknown) {
-    if (error instanceof ProtobufError || error instanceof OtlpJsonError) {
-      throw new OtlpDecodeError(`invalid ${format} ${name}: ${error.message}`);
-    }
-    // A RangeError from a stack overflow or an allocation is a bad body too, not a crash.
-    if (error instanceof RangeError) {
+    // A SyntaxError is from JSON.parse; a RangeError from a stack overflow or an
+    // allocation is a bad body too, not a crash.
+    if (
+      error instanceof ProtobufError ||
+      error instanceof OtlpJsonError ||
+      error instanceof SyntaxError ||
+      error instanceof RangeError
+    ) {
       throw new OtlpDecodeError(`invalid ${format} ${name}: ${error.message}`);
     }
     throw error;

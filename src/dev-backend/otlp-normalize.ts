@@ -83,26 +83,15 @@ export function anyValue(value: unknown): AttributeValue {
   return undefined;
 }
 
-/** Decodes a `repeated KeyValue` into a record (a repeated key keeps its last value). */
+/**
+ * Decodes a `repeated KeyValue` into a record (a repeated key keeps its last value).
+ * `Object.fromEntries` defines own properties, so a (hostile, but legal) `__proto__` key
+ * is an ordinary key, not the object's prototype.
+ */
 export function attributes(keyValues: Plain[]): Attributes {
-  const result: Attributes = {};
-  for (const keyValue of keyValues) {
-    const key = str(keyValue, 'key');
-    const value = anyValue(keyValue.value);
-    // A plain assignment to `__proto__` would replace the object's prototype instead of
-    // adding the (hostile, but legal) key; define it as an ordinary property instead.
-    if (key === '__proto__') {
-      Object.defineProperty(result, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else {
-      result[key] = value;
-    }
-  }
-  return result;
+  return Object.fromEntries(
+    keyValues.map((keyValue) => [str(keyValue, 'key'), anyValue(keyValue.value)]),
+  );
 }
 
 function resource(message: Plain): OtlpResource {

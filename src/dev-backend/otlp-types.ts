@@ -1,5 +1,6 @@
 /**
- * The normalized shape of decoded OTLP data.
+ * The normalized shape of decoded OTLP data, and the walks over it (spans, log records,
+ * metrics and their data points with the resource and scope they came under).
  *
  * Protobuf and OTLP/JSON requests decode to exactly the same objects, so a test asserts
  * on data without caring how the client encoded it:
@@ -156,4 +157,72 @@ export interface ReceivedSpan extends OtlpSpan {
 export interface ReceivedLogRecord extends OtlpLogRecord {
   resource: Attributes;
   scope: OtlpScope;
+}
+
+/*
+ * Walks of a decoded request, shared by the stores, the summary and the data file, so
+ * that all three see the same items.
+ */
+
+/** The spans of a traces request, in order, each with its resource and scope. */
+export function* spansOf(request: OtlpTracesRequest): Generator<ReceivedSpan> {
+  for (const { resource, scopeSpans } of request.resourceSpans) {
+    for (const { scope, spans } of scopeSpans) {
+      for (const span of spans) yield { ...span, resource: resource.attributes, scope };
+    }
+  }
+}
+
+/** The log records of a logs request, in order, each with its resource and scope. */
+export function* logRecordsOf(request: OtlpLogsRequest): Generator<ReceivedLogRecord> {
+  for (const { resource, scopeLogs } of request.resourceLogs) {
+    for (const { scope, logRecords } of scopeLogs) {
+      for (const logRecord of logRecords) {
+        yield { ...logRecord, resource: resource.attributes, scope };
+      }
+    }
+  }
+}
+
+/** A metric of a metrics request, with its resource and scope. */
+export interface ReceivedMetric {
+  metric: Record<string, unknown>;
+  resource: Attributes;
+  scope: OtlpScope;
+}
+
+/** The metrics of a metrics request, in order, each with its resource and scope. */
+export function* metricsOf(request: OtlpMetricsRequest): Generator<ReceivedMetric> {
+  for (const { resource, scopeMetrics } of request.resourceMetrics) {
+    for (const { scope, metrics } of scopeMetrics) {
+      for (const metric of metrics) yield { metric, resource: resource.attributes, scope };
+    }
+  }
+}
+
+/** The metric data kinds of OTLP, as fields of a normalized metric. */
+const METRIC_KINDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
+
+/** One of {@link METRIC_KINDS}. */
+export type MetricKind = (typeof METRIC_KINDS)[number];
+
+/** The data of a metric under one kind: its data points and the other fields of the kind. */
+export interface MetricData {
+  kind: MetricKind;
+  /** The kind's fields other than `dataPoints` (e.g. `aggregationTemporality`). */
+  aggregation: Record<string, unknown>;
+  dataPoints: unknown[];
+}
+
+/**
+ * The data of a normalized metric, per kind it holds (OTLP allows one; a faulty client
+ * may send more).
+ */
+export function* metricDataOf(metric: Record<string, unknown>): Generator<MetricData> {
+  for (const kind of METRIC_KINDS) {
+    const data = metric[kind];
+    if (typeof data !== 'object' || data === null) continue;
+    const { dataPoints, ...aggregation } = data as Record<string, unknown>;
+    if (Array.isArray(dataPoints)) yield { kind, aggregation, dataPoints };
+  }
 }

@@ -9,6 +9,7 @@
  * One table drives both decoders (`otlp-protobuf.ts` for the wire format, `otlp-json.ts`
  * for OTLP/JSON), so the two formats cannot drift apart.
  */
+import { SEVERITY_NAMES } from '../sampling/severity';
 
 /** Scalar field types used by OTLP. */
 export type ScalarType =
@@ -128,7 +129,7 @@ const SPAN_KIND = [
 const STATUS_CODE = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 const SEVERITY_NUMBER = [
   'SEVERITY_NUMBER_UNSPECIFIED',
-  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((level) =>
+  ...SEVERITY_NAMES.flatMap((level) =>
     ['', '2', '3', '4'].map((suffix) => `SEVERITY_NUMBER_${level}${suffix}`),
   ),
 ];
@@ -360,14 +361,9 @@ function link(): ReadonlyMap<MessageName, MessageSpec> {
   const names = Object.keys(MESSAGE_TABLE) as MessageName[];
   // Fields are filled in after every spec exists, because messages refer to each other
   // (AnyValue → ArrayValue → AnyValue).
-  const fieldLists = new Map<MessageName, FieldSpec[]>();
   const specs = new Map<MessageName, MessageSpec>();
   for (const name of names) {
-    const fields: FieldSpec[] = [];
-    fieldLists.set(name, fields);
-    const byNumber = new Map<number, FieldSpec>();
-    const byJsonKey = new Map<string, FieldSpec>();
-    specs.set(name, { name, fields, byNumber, byJsonKey });
+    specs.set(name, { name, fields: [], byNumber: new Map(), byJsonKey: new Map() });
   }
   for (const name of names) {
     const spec = specs.get(name) as MessageSpec;
@@ -390,7 +386,7 @@ function link(): ReadonlyMap<MessageName, MessageSpec> {
         message: scalar === undefined ? specs.get(entry.type as MessageName) : undefined,
         enumValues: entry.enumNames && new Map(entry.enumNames.map((enumName, i) => [enumName, i])),
       };
-      (fieldLists.get(name) as FieldSpec[]).push(linked);
+      (spec.fields as FieldSpec[]).push(linked);
       (spec.byNumber as Map<number, FieldSpec>).set(linked.number, linked);
       (spec.byJsonKey as Map<string, FieldSpec>).set(linked.name, linked);
       (spec.byJsonKey as Map<string, FieldSpec>).set(linked.protoName, linked);

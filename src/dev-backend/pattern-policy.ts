@@ -14,6 +14,7 @@
  * to 3 significant digits so that small wobbles of a steady rate do not make every report
  * a new policy, and rounding down keeps the pattern under its budget.
  */
+import { MAX_POLICY_PATTERNS, PATTERN_ID } from '../sampling/sampling-policy';
 import { DEFAULT_POLICY } from './policy';
 import type { PolicyInput } from './policy';
 import type { PatternReport } from './patterns';
@@ -29,10 +30,6 @@ export interface PolicyDocument {
   patternRates: Record<string, number>;
 }
 
-/** Pattern ids as the SDK makes them; a policy with any other key is rejected whole. */
-const PATTERN_ID = /^[0-9a-f]{16}$/;
-/** Most pattern rates a policy may carry (the SDK rejects more). */
-export const MAX_PATTERN_RATES = 10_000;
 /** Most services a backend computes policies for; others get the default policy. */
 export const MAX_SERVICES = 1_000;
 /**
@@ -113,7 +110,6 @@ interface ServiceState {
   changes: number;
   /** The pattern rates last published, serialized (to tell a real change). */
   published: string;
-  document: PolicyDocument | undefined;
 }
 
 /** Options of {@link BudgetPolicies}. */
@@ -142,11 +138,6 @@ export class BudgetPolicies implements BackendObserver {
     if (change) this.options.apply(change);
   }
 
-  /** The computed policy of a service, if its reports produced one. */
-  policyOf(service: string): PolicyDocument | undefined {
-    return this.services.get(service)?.document;
-  }
-
   /**
    * Folds a report into its service's pattern rates.
    *
@@ -156,7 +147,7 @@ export class BudgetPolicies implements BackendObserver {
     let state = this.services.get(report.service);
     if (state === undefined) {
       if (this.services.size >= MAX_SERVICES) return undefined;
-      state = { rates: new Map(), changes: 0, published: '{}', document: undefined };
+      state = { rates: new Map(), changes: 0, published: '{}' };
       this.services.set(report.service, state);
     }
     for (const pattern of report.patterns) {
@@ -179,9 +170,11 @@ export class BudgetPolicies implements BackendObserver {
       if (rate === undefined) state.rates.delete(pattern.id);
       else state.rates.set(pattern.id, rate);
     }
-    if (state.rates.size > MAX_PATTERN_RATES) {
+    // The SDK rejects a whole policy with more pattern rates (or with a key that is not a
+    // pattern id, skipped above).
+    if (state.rates.size > MAX_POLICY_PATTERNS) {
       // Keep the strongest reductions: they matter most for volume.
-      const kept = [...state.rates].sort((a, b) => a[1] - b[1]).slice(0, MAX_PATTERN_RATES);
+      const kept = [...state.rates].sort((a, b) => a[1] - b[1]).slice(0, MAX_POLICY_PATTERNS);
       state.rates = new Map(kept);
     }
     const patternRates = Object.fromEntries(
@@ -191,7 +184,7 @@ export class BudgetPolicies implements BackendObserver {
     if (serialized === state.published) return undefined;
     state.published = serialized;
     state.changes += 1;
-    state.document = { version: `patterns-${state.changes}`, ...this.base, patternRates };
-    return { service: report.service, policy: state.document };
+    const policy = { version: `patterns-${state.changes}`, ...this.base, patternRates };
+    return { service: report.service, policy };
   }
 }

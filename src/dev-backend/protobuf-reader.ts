@@ -24,9 +24,6 @@ export const WireType = {
   I32: 5,
 } as const;
 
-/** One of {@link WireType}'s values. */
-export type WireTypeValue = (typeof WireType)[keyof typeof WireType];
-
 const TWO_POW_32 = 4294967296;
 /** `hi` below this means the 64-bit value is below 2^53, exact as a `number`. */
 const SAFE_HI = 0x200000;

@@ -47,7 +47,6 @@ export interface ServerDependencies {
   currentOutage: () => OutageFault | undefined;
   policies: PolicyStore;
   auth: { apiKey: string | undefined; failureStatus: 401 | 403 };
-  onRequest: ((record: RequestRecord) => void) | undefined;
   /** The body of `GET /v1/dev/summary`. */
   summary: () => unknown;
   limits: { maxRequestBytes?: number; maxDecompressedBytes?: number };
@@ -72,10 +71,7 @@ export function createBackendServer(deps: ServerDependencies): Server {
     }
     const entry = ROUTES.get(path);
     const record = store.begin({ req, route: entry?.route });
-    res.once('close', () => {
-      store.end(record);
-      notify(deps.onRequest, record);
-    });
+    res.once('close', () => store.end(record));
     const exchange = new Exchange({ req, res, record, deps, handlers });
     exchange.run(entry).catch((error: unknown) => exchange.fail(error));
   });
@@ -114,14 +110,6 @@ function serveSummary(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   }
 }
 
-function notify(onRequest: ServerDependencies['onRequest'], record: RequestRecord): void {
-  try {
-    onRequest?.(record);
-  } catch {
-    // A failing observer must not break the backend.
-  }
-}
-
 /** What one exchange works with. */
 interface ExchangeContext {
   req: IncomingMessage;
@@ -155,14 +143,14 @@ class Exchange {
       record.injectedLatencyMs = latency;
       await sleep(latency);
     }
+    const maxBytes = deps.limits.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     const body = await readBody(req, {
       resetAfterBytes: faults.takeResetMidRequest(route),
-      maxBytes: deps.limits.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+      maxBytes,
     });
     if (body.kind === 'too-large') {
       record.wireBytes = body.bytesRead;
-      const limit = deps.limits.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-      const message = `body of ${body.bytesRead} bytes exceeds the backend's limit of ${limit}`;
+      const message = `body of ${body.bytesRead} bytes exceeds the backend's limit of ${maxBytes}`;
       this.error({ status: 413, message, headers: { connection: 'close' } });
       return;
     }

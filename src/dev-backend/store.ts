@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { requestTarget } from './http-util';
+import { logRecordsOf, spansOf } from './otlp-types';
 import type { ReceivedLogRecord, ReceivedSpan } from './otlp-types';
 import type {
   AnyReceivedExport,
@@ -131,23 +132,12 @@ export class BackendStore {
 
   private addTraces(received: ReceivedExport<'traces'>): void {
     this.traceRequests.push(received);
-    for (const { resource, scopeSpans } of received.body.resourceSpans) {
-      for (const { scope, spans } of scopeSpans) {
-        for (const span of spans)
-          this.spans.push({ ...span, resource: resource.attributes, scope });
-      }
-    }
+    for (const span of spansOf(received.body)) this.spans.push(span);
   }
 
   private addLogs(received: ReceivedExport<'logs'>): void {
     this.logRequests.push(received);
-    for (const { resource, scopeLogs } of received.body.resourceLogs) {
-      for (const { scope, logRecords } of scopeLogs) {
-        for (const logRecord of logRecords) {
-          this.logRecords.push({ ...logRecord, resource: resource.attributes, scope });
-        }
-      }
-    }
+    for (const logRecord of logRecordsOf(received.body)) this.logRecords.push(logRecord);
   }
 
   addPatternReport(received: ReceivedPatternReport): void {

@@ -2,7 +2,7 @@
  * Renders a {@link DevSummarySnapshot} as plain text for a terminal: short sections, aligned
  * columns, no colours (so nothing to turn off for `NO_COLOR` or a log file).
  */
-import { OTHER, SEVERITIES } from './summary';
+import { OTHER, SUMMARY_SEVERITIES } from './summary';
 import type { DevSummarySnapshot } from './summary';
 
 /** Options of {@link formatSummary}. */
@@ -150,13 +150,13 @@ export function formatSummary(
     `Logs: ${count(logs.total)} received, ~${count(logs.estimatedTotal)} logged by the apps ` +
       '(estimated from sprintlens.sample_rate)',
   );
-  const bySeverity = [...SEVERITIES, 'UNSPECIFIED' as const]
-    .filter((name) => name !== 'UNSPECIFIED' || logs.bySeverity[name].received > 0)
-    .map((name) => {
-      const { received, estimated } = logs.bySeverity[name];
-      const estimate = Math.round(estimated) !== received ? ` (~${count(estimated)})` : '';
-      return `${name} ${count(received)}${estimate}`;
-    });
+  const bySeverity = SUMMARY_SEVERITIES.filter(
+    (name) => name !== 'UNSPECIFIED' || logs.bySeverity[name].received > 0,
+  ).map((name) => {
+    const { received, estimated } = logs.bySeverity[name];
+    const estimate = Math.round(estimated) !== received ? ` (~${count(estimated)})` : '';
+    return `${name} ${count(received)}${estimate}`;
+  });
   lines.push(`  ${bySeverity.join('  ')}`);
   if (logs.patterns.length > 0) {
     const shown = logs.patterns.slice(0, topPatterns);
@@ -178,7 +178,7 @@ export function formatSummary(
   }
 
   const { errors } = summary;
-  lines.push(`Errors: ${plural(errors.spans, 'span')} with status ERROR`);
+  lines.push(`Errors: ${plural(summary.spans.errors, 'span')} with status ERROR`);
   if (errors.types.length > 0) {
     lines.push(
       ...table(

@@ -6,9 +6,13 @@
  * whatever the traffic: every grouping has a cap, past which new keys are folded into one
  * `(other)` entry, and latencies go into a fixed-size sketch.
  */
+import { SEVERITY_NAMES, severityClass } from '../sampling/severity';
+import type { SeverityName as SeverityClassName } from '../sampling/severity';
 import { LatencySketch } from './latency-sketch';
 import type { LatencyStats } from './latency-sketch';
+import { logRecordsOf, metricDataOf, metricsOf, spansOf } from './otlp-types';
 import type { Attributes, AttributeValue, ReceivedLogRecord, ReceivedSpan } from './otlp-types';
+import { ROUTE_NAMES } from './types';
 import type {
   AnyReceivedExport,
   BackendObserver,
@@ -18,17 +22,17 @@ import type {
   RequestRecord,
 } from './types';
 
-/** Severity classes, as the SDK and the policy name them. */
-export const SEVERITIES = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+/**
+ * A severity class, as the SDK and the policy name them, or `UNSPECIFIED` for a record
+ * without one.
+ */
+export type SeverityName = SeverityClassName | 'UNSPECIFIED';
 
-/** A severity class, or `UNSPECIFIED` for a record without one. */
-export type SeverityName = (typeof SEVERITIES)[number] | 'UNSPECIFIED';
+/** Severities in the order summaries list them. */
+export const SUMMARY_SEVERITIES: readonly SeverityName[] = [...SEVERITY_NAMES, 'UNSPECIFIED'];
 
-/** The metric data kinds of OTLP, as fields of a normalized metric. */
-const METRIC_KINDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
-
-/** Routes in the order summaries list them. */
-const ROUTE_ORDER = ['traces', 'logs', 'metrics', 'policy', 'patterns', 'unknown'];
+/** Routes in the order summaries list them (`unknown`: requests to no route). */
+const ROUTE_ORDER = [...ROUTE_NAMES, 'unknown'];
 
 /** Key of the entry that collects what is past a grouping's cap. */
 export const OTHER = '(other)';
@@ -129,9 +133,7 @@ export interface DevSummarySnapshot {
     patterns: PatternSummary[];
   };
   errors: {
-    /** Spans with status ERROR. */
-    spans: number;
-    /** By count, most first. */
+    /** Spans with status ERROR by `error.type` (their number is `spans.errors`), most first. */
     types: ErrorTypeSummary[];
   };
   metrics: {
@@ -195,16 +197,16 @@ function durationMs(span: ReceivedSpan): number | undefined {
   }
 }
 
-/** The severity class of a log record, from its number, else its text. */
+/** The severity class of a log record, from its number (1..24), else its text. */
 export function severityOf(record: { severityNumber: number; severityText: string }): SeverityName {
   const { severityNumber } = record;
   if (severityNumber >= 1 && severityNumber <= 24) {
-    return SEVERITIES[Math.floor((severityNumber - 1) / 4)] as SeverityName;
+    return SEVERITY_NAMES[severityClass(severityNumber)] as SeverityName;
   }
   const upper = record.severityText.trim().toUpperCase();
   if (upper === 'WARNING') return 'WARN';
   if (upper === 'CRITICAL') return 'FATAL';
-  return (SEVERITIES as readonly string[]).includes(upper)
+  return (SEVERITY_NAMES as readonly string[]).includes(upper)
     ? (upper as SeverityName)
     : 'UNSPECIFIED';
 }
@@ -258,7 +260,7 @@ type ModelEntry = Omit<LlmModelSummary, 'latencyMs'> & { latency: LatencySketch 
 
 function emptySeverities(): Record<SeverityName, SeveritySummary> {
   const result = {} as Record<SeverityName, SeveritySummary>;
-  for (const name of [...SEVERITIES, 'UNSPECIFIED'] as const) {
+  for (const name of SUMMARY_SEVERITIES) {
     result[name] = { received: 0, estimated: 0 };
   }
   return result;
@@ -326,28 +328,13 @@ export class DevSummary implements BackendObserver {
   exportReceived(received: AnyReceivedExport): void {
     switch (received.signal) {
       case 'traces':
-        for (const { resource, scopeSpans } of received.body.resourceSpans) {
-          for (const { scope, spans } of scopeSpans) {
-            for (const span of spans)
-              this.addSpan({ ...span, resource: resource.attributes, scope });
-          }
-        }
+        for (const span of spansOf(received.body)) this.addSpan(span);
         return;
       case 'logs':
-        for (const { resource, scopeLogs } of received.body.resourceLogs) {
-          for (const { scope, logRecords } of scopeLogs) {
-            for (const record of logRecords) {
-              this.addLogRecord({ ...record, resource: resource.attributes, scope });
-            }
-          }
-        }
+        for (const record of logRecordsOf(received.body)) this.addLogRecord(record);
         return;
       case 'metrics':
-        for (const { scopeMetrics } of received.body.resourceMetrics) {
-          for (const { metrics } of scopeMetrics) {
-            for (const metric of metrics) this.addMetric(metric);
-          }
-        }
+        for (const { metric } of metricsOf(received.body)) this.addMetric(metric);
         return;
     }
   }
@@ -415,13 +402,7 @@ export class DevSummary implements BackendObserver {
   addMetric(metric: Record<string, unknown>): void {
     const name = typeof metric.name === 'string' ? metric.name : '';
     let points = 0;
-    for (const kind of METRIC_KINDS) {
-      const data = metric[kind];
-      if (typeof data === 'object' && data !== null && 'dataPoints' in data) {
-        const list = data.dataPoints;
-        if (Array.isArray(list)) points += list.length;
-      }
-    }
+    for (const { dataPoints } of metricDataOf(metric)) points += dataPoints.length;
     this.dataPoints += points;
     this.metricNames.entry(text(name)).dataPoints += points;
   }
@@ -510,7 +491,6 @@ export class DevSummary implements BackendObserver {
           .map((pattern) => ({ ...pattern })),
       },
       errors: {
-        spans: this.errorSpans,
         types: this.errorTypes.copies((a, b) => b.count - a.count),
       },
       metrics: {

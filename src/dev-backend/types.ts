@@ -16,10 +16,14 @@ import type { PatternReport } from './patterns';
 import type { PolicyInput } from './policy';
 
 /**
- * The routes of Backend API v1, as named in fault scripts and records. The dev-only
- * `GET /v1/dev/summary` is not one of them: it is never faulted or recorded.
+ * The routes of Backend API v1, as named in fault scripts and records, in the order
+ * summaries list them. The dev-only `GET /v1/dev/summary` is not one of them: it is never
+ * faulted or recorded.
  */
-export type RouteName = 'traces' | 'logs' | 'metrics' | 'policy' | 'patterns';
+export const ROUTE_NAMES = ['traces', 'logs', 'metrics', 'policy', 'patterns'] as const;
+
+/** One of {@link ROUTE_NAMES}. */
+export type RouteName = (typeof ROUTE_NAMES)[number];
 
 /** How a request ended. */
 export type RequestOutcome =
@@ -168,8 +172,6 @@ export interface BackendOptions {
   maxDecompressedBytes?: number;
   /** Watch what is received (see {@link BackendObserver}). */
   observers?: readonly BackendObserver[];
-  /** Called when a request ends, e.g. to log traffic. */
-  onRequest?: (record: RequestRecord) => void;
 }
 
 /** Options of {@link Backend.waitFor}. */

@@ -418,7 +418,7 @@ describe('OTLP/JSON decoding', () => {
       { resourceSpans: [{ scopeSpans: [{ spans: [{ name: 5 }] }] }] },
       'name must be a string',
     ],
-    ['a scalar body', [], 'must be a JSON object'],
+    ['a scalar body', [], 'body must be an object'],
   ])('rejects %s with a message naming the path', (_case, document, message) => {
     expect(() =>
       decodePlainRequest({
