@@ -65,6 +65,7 @@ export function metricTransport(
   config: ResolvedConfig,
   tunables?: Partial<TransportTunables>,
 ): Transport<ResourceMetrics> {
-  // Metrics are few and small: a tighter queue, one request at a time is plenty.
+  // Metrics are few and small (one collection per request): at most two requests at a time is
+  // plenty. The queue bounds are the same as the other signals'.
   return create(metricCodec, config.metrics, config, { maxConcurrency: 2, ...tunables });
 }

@@ -5,6 +5,7 @@ import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { resolveConfig } from '../src/config/resolve';
 import type { SprintlensOptions } from '../src/config/options';
 import { reportWarning } from '../src/diag';
+import { exportThrough } from './export-through';
 import { logTransport, metricTransport, traceTransport } from './factory';
 import { createMetricExporter as metricExporterOn } from './metric-exporter';
 import type { Transport, TransportStats } from './transport/transport';
@@ -47,27 +48,15 @@ function resolved(options: ExporterOptions | undefined) {
   return config;
 }
 
-// ExportResultCode from @opentelemetry/core, inlined so that this module loads nothing heavy.
-const SUCCESS: ExportResult = { code: 0 };
-const FAILED: ExportResult = { code: 1, error: new Error('sprintlens export queue full') };
-
 /**
- * Hands each export call's items to the transport and reports the result once they have left
- * it (delivered, dropped and counted, or spooled), so that a batch processor's `forceFlush()`
- * means "sent". `start()` does not use this path: its processors feed the queue directly.
+ * A span or log exporter over a transport (see {@link exportThrough}). `start()` does not use
+ * this path: its processors feed the queue directly.
  */
 class TransportExporter<T> implements TransportStatsSource {
   constructor(private readonly transport: Transport<T>) {}
 
   export(items: T[], resultCallback: (result: ExportResult) => void): void {
-    if (!this.transport.enqueue(items)) {
-      resultCallback(FAILED);
-      return;
-    }
-    this.transport.flush().then(
-      () => resultCallback(SUCCESS),
-      () => resultCallback(FAILED),
-    );
+    exportThrough(this.transport, items, resultCallback);
   }
 
   forceFlush(): Promise<void> {
@@ -92,10 +81,7 @@ class TransportExporter<T> implements TransportStatsSource {
 export function createTraceExporter(
   options?: ExporterOptions,
 ): SpanExporter & TransportStatsSource {
-  const exporter = new TransportExporter<ReadableSpan>(
-    traceTransport(resolved(options), options?.transport),
-  );
-  return exporter;
+  return new TransportExporter<ReadableSpan>(traceTransport(resolved(options), options?.transport));
 }
 
 /** A `LogRecordExporter` configured like {@link createTraceExporter}. */

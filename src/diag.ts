@@ -24,6 +24,15 @@ export function reportError(error: SprintlensError, intervalMs = DEFAULT_INTERVA
   component.error(`${error.code} ${error.message}`);
 }
 
+/**
+ * Whether a report of `code` now would be logged rather than rate-limited (it records nothing).
+ * For callers on a hot path: build the error only when it will be reported.
+ */
+export function wouldReport(code: string, intervalMs = DEFAULT_INTERVAL_MS): boolean {
+  const last = lastReport.get(code);
+  return last === undefined || Date.now() - last >= intervalMs;
+}
+
 /** Debug-level diagnostics; callers must not pass secrets or captured content. */
 export function debug(message: string, ...args: unknown[]): void {
   component.debug(message, ...args);

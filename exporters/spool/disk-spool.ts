@@ -28,16 +28,29 @@ export interface SpoolOptions {
   /** Bound of the bytes on disk for this signal (entry files, headers included). */
   maxBytes: number;
   signal: SpoolSignal;
-  /** Called for each entry deleted to keep the bound (also for a batch too big to ever fit). */
+  /**
+   * Called for each entry already on disk that is deleted to keep the bound. The batch being
+   * written is never reported here: {@link DiskSpool.write} resolves whether it was kept.
+   */
   onEvict?(e: { records: number; bytes: number }): void;
   /**
    * Called for each damaged file skipped and deleted. `records` and `bytes` are what its
    * name declared (0 if unknown), so the loss can be counted.
    */
   onCorrupt?(e: { file: string; reason: string; records: number; bytes: number }): void;
-  /** Called when a batch could not be persisted (disk full, no permission): it is lost. */
-  onWriteFailed?(e: { records: number; bytes: number }): void;
 }
+
+/**
+ * What became of a batch handed to {@link DiskSpool.write}: kept on disk, or not kept and
+ * counted in {@link SpoolStats} — `evicted` when it cannot fit in the bound (it is larger than
+ * the whole bound, or only claimed entries are left to evict), `failed` when it could not be
+ * persisted (disk full, no permission). `bytes` is its size as an entry file.
+ */
+export type WriteResult =
+  | { readonly kept: true }
+  | { readonly kept: false; readonly reason: 'evicted' | 'failed'; readonly bytes: number };
+
+const KEPT: WriteResult = { kept: true };
 
 /** A claimed entry. Hand it back with {@link DiskSpool.ack} or {@link DiskSpool.release}. */
 export interface SpoolEntry {
@@ -61,7 +74,10 @@ export interface SpoolStats {
   /** Damaged files this instance skipped and deleted, and the records they declared. */
   corruptSkipped: number;
   corruptRecords: number;
-  /** Entries this instance evicted to keep the bound, with their records and bytes. */
+  /**
+   * Entries this instance evicted to keep the bound, and batches it could not fit in it at all,
+   * with their records and bytes.
+   */
   evicted: number;
   evictedRecords: number;
   evictedBytes: number;
@@ -71,7 +87,6 @@ export interface SpoolStats {
 }
 
 const SIGNALS: ReadonlySet<string> = new Set<SpoolSignal>(['traces', 'logs', 'metrics']);
-const MAX_CONTENT_TYPE_BYTES = 0xffff;
 /** How long a directory listing is reused for claiming. */
 const CANDIDATES_TTL_MS = 1000;
 
@@ -105,7 +120,7 @@ export class DiskSpool {
   private closed = false;
   // Writes are serialised (eviction accounting stays simple); claims have their own chain so
   // a slow fsync does not hold up delivery.
-  private writeChain: Promise<void> = Promise.resolve();
+  private writeChain: Promise<unknown> = Promise.resolve();
   private claimChain: Promise<unknown> = Promise.resolve();
   private readonly current = { files: 0, bytes: 0, records: 0, claimed: 0 };
   private readonly counters = {
@@ -151,27 +166,38 @@ export class DiskSpool {
 
   /**
    * Persists a batch durably (temp file, fsync, rename, fsync of the directory), first
-   * evicting the oldest entries if the bound requires. Resolves once the batch is on disk,
-   * or once its loss has been reported and counted.
+   * evicting the oldest entries if the bound requires. Resolves once the batch is on disk, or
+   * once its loss has been counted and reported: the result says which (the callbacks are only
+   * for entries already on disk).
    */
-  write(batch: { body: Uint8Array; records: number; contentType: string }): Promise<void> {
+  write(batch: { body: Uint8Array; records: number; contentType: string }): Promise<WriteResult> {
     if (typeof batch !== 'object' || batch === null || !(batch.body instanceof Uint8Array)) {
       return Promise.reject(new TypeError('DiskSpool.write: body must be a Uint8Array'));
     }
     if (!Number.isSafeInteger(batch.records) || batch.records < 0 || batch.records > 0xffffffff) {
       return Promise.reject(new TypeError('DiskSpool.write: records must be a uint32'));
     }
-    if (
-      typeof batch.contentType !== 'string' ||
-      Buffer.byteLength(batch.contentType) > MAX_CONTENT_TYPE_BYTES
-    ) {
-      return Promise.reject(new TypeError('DiskSpool.write: contentType must be a short string'));
+    if (typeof batch.contentType !== 'string') {
+      return Promise.reject(new TypeError('DiskSpool.write: contentType must be a string'));
     }
+    const createdAt = Date.now();
+    let encoded: Buffer;
+    try {
+      encoded = encodeEntry({ ...batch, createdAt });
+    } catch (error) {
+      // The format's own limits (content type length, body size): a programmer error.
+      return Promise.reject(
+        new TypeError('DiskSpool.write: the batch does not fit the spool format', {
+          cause: error,
+        }),
+      );
+    }
+    const records = batch.records;
     const run = this.writeChain.then(() =>
-      this.doWrite(batch).catch((error: unknown) => {
+      this.doWrite(encoded, records, createdAt).catch((error: unknown) =>
         // Unexpected: still never thrown at the caller, and the batch is counted as lost.
-        this.writeLost(batch.records, batch.body.byteLength, error);
-      }),
+        this.writeLost(records, encoded.length, error),
+      ),
     );
     this.writeChain = run;
     return run;
@@ -234,27 +260,15 @@ export class DiskSpool {
     for (const [id, name] of held) await this.unclaim(name, id);
   }
 
-  private async doWrite(batch: {
-    body: Uint8Array;
-    records: number;
-    contentType: string;
-  }): Promise<void> {
-    const createdAt = Date.now();
+  private async doWrite(encoded: Buffer, records: number, createdAt: number): Promise<WriteResult> {
     // Names sort in creation order even if the wall clock steps back.
     const nameTime = Math.max(createdAt, this.lastTime);
     this.lastTime = nameTime;
-    const encoded = encodeEntry({
-      body: batch.body,
-      records: batch.records,
-      contentType: batch.contentType,
-      createdAt,
-    });
     const bytes = encoded.length;
-    const records = batch.records;
     if (!(await this.makeRoom(bytes))) {
       this.countEvicted({ records, bytes });
       this.reportFull();
-      return;
+      return { kept: false, reason: 'evicted', bytes };
     }
     const seq = nextSequence();
     const id = entryId({
@@ -269,19 +283,19 @@ export class DiskSpool {
       this.current.files++;
       this.current.bytes += bytes;
       this.current.records += records;
-      return;
+      return KEPT;
     }
-    this.writeLost(records, bytes, undefined);
+    return this.writeLost(records, bytes, undefined);
   }
 
   /** Counts a batch that could not be persisted; `cause` is reported unless already done. */
-  private writeLost(records: number, bytes: number, cause: unknown): void {
+  private writeLost(records: number, bytes: number, cause: unknown): WriteResult {
     if (cause !== undefined) {
       reportWarning(new SpoolWriteFailedError({ signal: this.signal, path: this.dir, cause }));
     }
     this.counters.writeFailed++;
     this.counters.writeFailedRecords += records;
-    this.callback(() => this.options.onWriteFailed?.({ records, bytes }));
+    return { kept: false, reason: 'failed', bytes };
   }
 
   /** Evicts the oldest ready entries until `bytes` more fit; false if they never can. */
@@ -305,6 +319,8 @@ export class DiskSpool {
       this.current.bytes = Math.max(0, this.current.bytes - oldest.bytes);
       this.current.records = Math.max(0, this.current.records - oldest.records);
       this.countEvicted(oldest);
+      const event = { records: oldest.records, bytes: oldest.bytes };
+      this.callback(() => this.options.onEvict?.(event));
     }
     if (evictedAny) this.reportFull();
     // Only claimed (in-flight) entries left and still no room: the new batch cannot fit.
@@ -555,8 +571,6 @@ export class DiskSpool {
     this.counters.evicted++;
     this.counters.evictedRecords += e.records;
     this.counters.evictedBytes += e.bytes;
-    const event = { records: e.records, bytes: e.bytes };
-    this.callback(() => this.options.onEvict?.(event));
   }
 
   private reportFull(): void {

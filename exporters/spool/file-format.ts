@@ -19,8 +19,8 @@ import { crc32 } from 'node:zlib';
  * hash. CRC-32 catches every burst of up to 32 bits and all else but 1 in 2^32, at memory speed.
  * The explicit lengths catch truncation and trailing garbage before the checksum is computed.
  */
-export const MAGIC = 0x534c5350; // "SLSP"
-export const FORMAT_VERSION = 1;
+const MAGIC = 0x534c5350; // "SLSP"
+const FORMAT_VERSION = 1;
 export const HEADER_BYTES = 28;
 const CRC_OFFSET = 24;
 const MAX_CONTENT_TYPE_BYTES = 0xffff;
@@ -43,7 +43,11 @@ export type DecodeResult =
   | { readonly ok: true; readonly entry: EntryFields }
   | { readonly ok: false; readonly reason: CorruptReason };
 
-/** Encodes an entry as one buffer (header, content type, body) ready to write. */
+/**
+ * Encodes an entry as one buffer (header, content type, body) ready to write. Throws a
+ * `RangeError` when a field does not fit the format (content type over 65535 bytes, body over
+ * 4 GiB).
+ */
 export function encodeEntry(fields: EntryFields): Buffer {
   const contentType = Buffer.from(fields.contentType, 'utf8');
   if (contentType.length > MAX_CONTENT_TYPE_BYTES) {

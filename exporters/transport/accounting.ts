@@ -35,6 +35,8 @@ export interface TransportStats {
 
 /** The queue of one transport, as the scrape-time gauges and the health check read it. */
 export interface QueueView {
+  /** Records queued now. */
+  readonly records: number;
   /** Estimated bytes queued now. */
   readonly bytes: number;
 }
@@ -47,6 +49,15 @@ export interface QueueBounds {
 
 /** Accountings of running transports, read at scrape time (queue bytes and bounds). */
 const live = new Set<Accounting>();
+/** Accountings whose numbers the metrics read at scrape time: every one until detached. */
+const publishers = new Set<Accounting>();
+/** What the record gauges show, per signal: the sums of what the accountings published. */
+interface RecordGauges {
+  queued: number;
+  inFlight: number;
+  spooled: number;
+}
+const gaugeSums = new Map<SignalName, RecordGauges>();
 /**
  * Per signal, the clock time (ms) of the last successful export in this process, or of the first
  * transport's start while none has succeeded yet: `now - value` is the time without a success.
@@ -77,6 +88,17 @@ function sumBySignal(gauge: Gauge<'signal'>, read: (a: Accounting) => number): v
   for (const [signal, value] of sums) gauge.set({ signal }, value);
 }
 
+/** Moves the changes of every accounting into the metrics (at scrape time). */
+function publishAll(): void {
+  for (const a of publishers) a.publish();
+}
+
+/** A record gauge's collect: the published sums, one per signal seen in this process. */
+function showRecordGauge(gauge: Gauge<'signal'>, key: keyof RecordGauges): void {
+  publishAll();
+  for (const [signal, sums] of gaugeSums) gauge.set({ signal }, sums[key]);
+}
+
 let metrics: Metrics | undefined;
 
 function sharedMetrics(): Metrics {
@@ -84,53 +106,69 @@ function sharedMetrics(): Metrics {
   const registers = [sdkRegistry];
   const signal = ['signal'] as const;
   metrics = {
+    // The record counts change on every record: they are plain numbers in each Accounting, read
+    // when scraped (the counters grow by the increase since the last scrape).
     received: new Counter({
       name: 'sprintlens_exporter_received_records_total',
       help: 'Records handed to the exporter (including records recovered from the disk spool).',
       labelNames: signal,
       registers,
+      collect: publishAll,
     }),
     delivered: new Counter({
       name: 'sprintlens_exporter_delivered_records_total',
       help: 'Records the endpoint accepted.',
       labelNames: signal,
       registers,
+      collect: publishAll,
     }),
     dropped: new Counter({
       name: 'sprintlens_exporter_dropped_records_total',
       help: 'Records given up on, by reason (see docs/exporter.md).',
       labelNames: ['signal', 'reason'] as const,
       registers,
+      collect: publishAll,
     }),
     queued: new Gauge({
       name: 'sprintlens_exporter_queued_records',
       help: 'Records waiting in the in-memory queue.',
       labelNames: signal,
       registers,
+      collect() {
+        showRecordGauge(this, 'queued');
+      },
     }),
     inFlight: new Gauge({
       name: 'sprintlens_exporter_in_flight_records',
       help: 'Records in batches being sent or waiting to be retried.',
       labelNames: signal,
       registers,
+      collect() {
+        showRecordGauge(this, 'inFlight');
+      },
     }),
     spooled: new Gauge({
       name: 'sprintlens_exporter_spooled_records',
       help: 'Records waiting in the disk spool.',
       labelNames: signal,
       registers,
+      collect() {
+        showRecordGauge(this, 'spooled');
+      },
     }),
     retries: new Counter({
       name: 'sprintlens_exporter_retries_total',
       help: 'Export requests that were retries of an earlier attempt.',
       labelNames: signal,
       registers,
+      collect: publishAll,
     }),
     duplicates: new Counter({
       name: 'sprintlens_exporter_possible_duplicate_records_total',
       help: 'Records sent again after an attempt whose answer was lost; the backend may hold them twice.',
       labelNames: signal,
       registers,
+      collect: publishAll,
     }),
     duration: new Histogram({
       name: 'sprintlens_exporter_request_duration_seconds',
@@ -166,7 +204,7 @@ function sharedMetrics(): Metrics {
       registers,
     }),
   };
-  // Read at scrape time: the queue's bytes change on every record, and nothing on that path
+  // Read at scrape time too: the queue's bytes change on every record, and nothing on that path
   // should touch prom-client.
   new Gauge({
     name: 'sprintlens_exporter_queued_bytes',
@@ -216,16 +254,20 @@ function zeroReasons(): Record<DropReason, number> {
   return reasons;
 }
 
+/** The counters of {@link Accounting.counts} that are also prom-client counters. */
+const COUNTERS = ['received', 'delivered', 'retries', 'possibleDuplicates'] as const;
+
 /**
- * The counters of one transport. Transitions move records between the states in one call,
- * so the identity holds between any two calls.
+ * The counters of one transport, as plain numbers: a transition is a few additions, and the
+ * prom-client metrics read them at scrape time. Transitions move records between the states in
+ * one call, so the identity holds between any two calls. The queued records are the queue's own
+ * count ({@link QueueView.records}), not a copy.
  */
 export class Accounting {
   readonly counts = {
     received: 0,
     delivered: 0,
     dropped: 0,
-    queued: 0,
     inFlight: 0,
     spooled: 0,
     recovered: 0,
@@ -251,20 +293,39 @@ export class Accounting {
   queue: QueueView | undefined;
   bounds: QueueBounds | undefined;
   private circuitValue = 0;
+  private detached = false;
   private readonly labels: { signal: SignalName };
   private readonly m: Metrics;
+  private readonly gauges: RecordGauges;
+  /** What the metrics show of this accounting so far (see {@link publish}). */
+  private readonly shown = {
+    received: 0,
+    delivered: 0,
+    retries: 0,
+    possibleDuplicates: 0,
+    queued: 0,
+    inFlight: 0,
+    spooled: 0,
+  };
+  private readonly shownDropped = zeroReasons();
 
   constructor(readonly signal: SignalName) {
     this.labels = { signal };
     this.m = sharedMetrics();
     if (!lastSuccessBySignal.has(signal)) lastSuccessBySignal.set(signal, this.createdAt);
+    let gauges = gaugeSums.get(signal);
+    if (gauges === undefined) {
+      gauges = { queued: 0, inFlight: 0, spooled: 0 };
+      gaugeSums.set(signal, gauges);
+    }
+    this.gauges = gauges;
+    publishers.add(this);
     // Every series exists from the start at 0: a counter that first appears already above 0
     // hides its first increase from rate(), and a missing gauge makes sums in alert rules empty.
     const m = this.m;
     for (const metric of [m.received, m.delivered, m.retries, m.duplicates]) {
       metric.inc(this.labels, 0);
     }
-    for (const metric of [m.queued, m.inFlight, m.spooled]) metric.inc(this.labels, 0);
     for (const reason of DROP_REASONS) m.dropped.inc({ signal, reason }, 0);
   }
 
@@ -275,34 +336,60 @@ export class Accounting {
     live.add(this);
   }
 
-  /** At shutdown: the queue is no longer part of the gauges. */
+  /**
+   * At shutdown: the queue's bytes and bounds are no longer part of the gauges, and the counts
+   * are published now, as they will be on any later change.
+   */
   detach(): void {
     live.delete(this);
+    this.publish();
+    publishers.delete(this);
+    this.detached = true;
   }
 
-  /** New records accepted into the queue. */
-  enqueued(records: number): void {
-    if (this.counts.queued === 0) this.queuedSince = Date.now();
+  /** Moves what changed since the last call into the metrics. */
+  publish(): void {
+    const { counts, shown, m, labels } = this;
+    for (const key of COUNTERS) {
+      const delta = counts[key] - shown[key];
+      if (delta === 0) continue;
+      shown[key] = counts[key];
+      const counter = key === 'possibleDuplicates' ? m.duplicates : m[key];
+      counter.inc(labels, delta);
+    }
+    for (const reason of DROP_REASONS) {
+      const delta = this.droppedByReason[reason] - this.shownDropped[reason];
+      if (delta === 0) continue;
+      this.shownDropped[reason] = this.droppedByReason[reason];
+      m.dropped.inc({ signal: this.signal, reason }, delta);
+    }
+    const queued = this.queue?.records ?? 0;
+    this.gauges.queued += queued - shown.queued;
+    shown.queued = queued;
+    this.gauges.inFlight += counts.inFlight - shown.inFlight;
+    shown.inFlight = counts.inFlight;
+    this.gauges.spooled += counts.spooled - shown.spooled;
+    shown.spooled = counts.spooled;
+  }
+
+  /** New records accepted into the queue; `queuedSince` when the queue was empty before. */
+  enqueued(records: number, queuedSince?: number): void {
+    if (queuedSince !== undefined) this.queuedSince = queuedSince;
     this.counts.received += records;
-    this.counts.queued += records;
-    this.m.received.inc(this.labels, records);
-    this.m.queued.inc(this.labels, records);
+    this.changed();
   }
 
   /** New records refused at the door. */
   refused(records: number, reason: DropReason): void {
     this.counts.received += records;
-    this.m.received.inc(this.labels, records);
     this.count(records, reason);
   }
 
   /** Queue to in flight. */
   dequeued(records: number): void {
     this.lastDequeuedAt = Date.now();
-    this.counts.queued -= records;
     this.counts.inFlight += records;
-    this.m.queued.dec(this.labels, records);
-    this.m.inFlight.inc(this.labels, records);
+    this.changed();
   }
 
   /** In flight to delivered (minus what a partial success rejected). */
@@ -312,16 +399,14 @@ export class Accounting {
     this.lastSuccessAt = now;
     lastSuccessBySignal.set(this.signal, now);
     this.counts.inFlight -= records;
-    this.m.inFlight.dec(this.labels, records);
     this.counts.delivered += records - rejectedNow;
-    this.m.delivered.inc(this.labels, records - rejectedNow);
     if (rejectedNow > 0) this.count(rejectedNow, 'partial_success');
+    this.changed();
   }
 
   /** In flight to dropped. */
   droppedInFlight(records: number, reason: DropReason): void {
     this.counts.inFlight -= records;
-    this.m.inFlight.dec(this.labels, records);
     this.count(records, reason);
   }
 
@@ -329,8 +414,7 @@ export class Accounting {
   spooledFromFlight(records: number): void {
     this.counts.inFlight -= records;
     this.counts.spooled += records;
-    this.m.inFlight.dec(this.labels, records);
-    this.m.spooled.inc(this.labels, records);
+    this.changed();
   }
 
   /** Records found in the spool at open (left by an earlier process). */
@@ -338,22 +422,19 @@ export class Accounting {
     this.counts.received += records;
     this.counts.recovered += records;
     this.counts.spooled += records;
-    this.m.received.inc(this.labels, records);
-    this.m.spooled.inc(this.labels, records);
+    this.changed();
   }
 
   /** Spool to in flight (a claimed entry). */
   claimedFromSpool(records: number): void {
     this.counts.spooled -= records;
     this.counts.inFlight += records;
-    this.m.spooled.dec(this.labels, records);
-    this.m.inFlight.inc(this.labels, records);
+    this.changed();
   }
 
-  /** Lost from the spool: evicted by its bound, failed to persist, or found corrupt. */
+  /** Lost from the spool: evicted by its bound, or found corrupt. */
   lostFromSpool(records: number, reason: DropReason): void {
     this.counts.spooled -= records;
-    this.m.spooled.dec(this.labels, records);
     this.count(records, reason);
   }
 
@@ -361,7 +442,7 @@ export class Accounting {
     this.counts.requests += 1;
     if (options.retry) {
       this.counts.retries += 1;
-      this.m.retries.inc(this.labels);
+      this.changed();
     }
     this.m.duration.observe(
       { signal: this.labels.signal, outcome: options.outcome },
@@ -376,7 +457,7 @@ export class Accounting {
 
   possibleDuplicate(records: number): void {
     this.counts.possibleDuplicates += records;
-    this.m.duplicates.inc(this.labels, records);
+    this.changed();
   }
 
   concurrencyLimit(limit: number): void {
@@ -394,6 +475,14 @@ export class Accounting {
   private count(records: number, reason: DropReason): void {
     this.counts.dropped += records;
     this.droppedByReason[reason] += records;
-    this.m.dropped.inc({ signal: this.labels.signal, reason }, records);
+    this.changed();
+  }
+
+  /**
+   * A change after {@link detach} (a record refused after shutdown) is published at once: no
+   * scrape reads a detached accounting.
+   */
+  private changed(): void {
+    if (this.detached) this.publish();
   }
 }

@@ -39,11 +39,6 @@ export class Compressor {
     this.mode = mode === 'zstd' && zstdCompressor() === undefined ? 'gzip' : mode;
   }
 
-  /** The mode in force (after a zstd fallback). */
-  get current(): Compression {
-    return this.mode;
-  }
-
   /** The backend refused zstd (415): use gzip from now on. Returns whether anything changed. */
   zstdRejected(): boolean {
     if (this.mode !== 'zstd') return false;

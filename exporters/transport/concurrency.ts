@@ -57,10 +57,6 @@ export class AdaptiveConcurrency {
     return Math.floor(this.limitValue);
   }
 
-  get inFlight(): number {
-    return this.active;
-  }
-
   /** Records per batch now. */
   get batchRecords(): number {
     return Math.floor(this.batch);

@@ -8,8 +8,11 @@ export type Verdict =
   | { kind: 'delivered' }
   /** Split the batch in halves (413). */
   | { kind: 'split' }
-  /** Retry after a backoff; `retryAfterMillis` when the server said when. */
-  | { kind: 'retry'; retryAfterMillis: number | undefined; backPressure: boolean }
+  /**
+   * Retry after a backoff; `retryAfterMillis` when the server said when (429 and 503 only).
+   * Every retryable answer is also back-pressure: adaptive concurrency shrinks its limit.
+   */
+  | { kind: 'retry'; retryAfterMillis: number | undefined }
   /** Drop and count. */
   | { kind: 'drop'; reason: 'rejected' | 'auth' }
   /** 415 to zstd: retry at once with gzip. */
@@ -38,11 +41,10 @@ export function classify(
   if (status === 415 && sentZstd) return { kind: 'fallback-gzip' };
   if (status === 401 || status === 403) return { kind: 'drop', reason: 'auth' };
   if (retryable(status)) {
-    const honoured = status === 429 || status === 503;
+    const honoursRetryAfter = status === 429 || status === 503;
     return {
       kind: 'retry',
-      retryAfterMillis: honoured ? parseRetryAfter(retryAfter, now) : undefined,
-      backPressure: status === 429 || status === 503,
+      retryAfterMillis: honoursRetryAfter ? parseRetryAfter(retryAfter, now) : undefined,
     };
   }
   return { kind: 'drop', reason: 'rejected' };

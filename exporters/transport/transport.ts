@@ -4,7 +4,8 @@
  * breaker, adaptive concurrency and batch size) -> endpoint, with an optional disk spool for
  * what cannot be delivered now. Every record is accounted for (see `accounting.ts`).
  */
-import { debug, reportError, reportWarning } from '../../src/diag';
+import * as timers from 'node:timers/promises';
+import { debug, reportError, reportWarning, wouldReport } from '../../src/diag';
 import {
   AuthRejectedError,
   ExportDroppedError,
@@ -12,6 +13,7 @@ import {
   SpoolReadFailedError,
   SpoolWriteFailedError,
 } from '../../src/errors';
+import type { DiskSpool, SpoolEntry, WriteResult } from '../spool';
 import { Accounting } from './accounting';
 import type { TransportStats } from './accounting';
 import { CIRCUIT_STATE_VALUE, CircuitBreaker } from './circuit-breaker';
@@ -23,7 +25,7 @@ import { BoundedQueue } from './queue';
 import { backoffMillis, classify, neverSent } from './retry-policy';
 import { Sender } from './sender';
 import { sleep } from './sleep';
-import type { SpoolEntryLike, SpoolLike, SpoolOpener } from './spool-seam';
+import type { SpoolOpener } from './spool-seam';
 import { openDiskSpool } from './spool-seam';
 import type { DropReason, SignalCodec, TransportTarget, TransportTunables } from './types';
 import { DEFAULT_TRANSPORT_OPTIONS } from './types';
@@ -42,7 +44,8 @@ export interface TransportOptions<T> {
 /** How one batch's sending ended. */
 type Outcome = 'done' | 'split' | 'park' | 'aborted' | 'exhausted';
 
-const DROP_WARNING_INTERVAL_MS = 60_000;
+/** The diagnostic code of {@link ExportDroppedError}, checked before building one. */
+const DROPPED_CODE: ExportDroppedError['code'] = 'SL_EXPORT_DROPPED';
 
 /** Smallest body the learned 413 limit can shrink to. */
 const MIN_LEARNED_BYTES = 1024;
@@ -76,13 +79,12 @@ export class Transport<T> {
   private stopping = false;
   private stopped: Promise<void> | undefined;
 
-  private spool: SpoolLike | undefined;
+  private spool: DiskSpool | undefined;
   private readonly spoolReady: Promise<void>;
   private spoolHasData = false;
   private replaying = false;
   private replayNotBefore = 0;
   private replayTimer: NodeJS.Timeout | undefined;
-  private readonly lastWarned = new Map<DropReason, number>();
   private readonly unregisterHealth: () => void;
 
   constructor(options: TransportOptions<T>) {
@@ -128,6 +130,7 @@ export class Transport<T> {
     return {
       ...c,
       droppedByReason: { ...this.accounting.droppedByReason },
+      queued: this.queue.records,
       queuedBytes: this.queue.bytes,
       concurrencyLimit: this.adaptive.limit,
       batchRecords: this.adaptive.batchRecords,
@@ -160,9 +163,10 @@ export class Transport<T> {
       this.warnDropped('shutdown');
       return false;
     }
-    if (this.queue.length === 0) this.oldestAt = Date.now();
+    const first = this.queue.length === 0;
+    if (first) this.oldestAt = Date.now();
     if (this.queue.offer(item, records, this.codec.estimateBytes(item))) {
-      this.accounting.enqueued(records);
+      this.accounting.enqueued(records, first ? this.oldestAt : undefined);
       return true;
     }
     this.accounting.refused(records, 'queue_full');
@@ -177,14 +181,11 @@ export class Transport<T> {
   }
 
   /**
-   * Reports a drop at most once a minute per reason. Checked here, before the error object is
-   * built, because under overload this runs for every refused record.
+   * Reports a drop (`src/diag` limits it to once a minute per code). Checked before the error
+   * object is built, because under overload this runs for every refused record.
    */
   private warnDropped(reason: DropReason): void {
-    const now = Date.now();
-    const last = this.lastWarned.get(reason);
-    if (last !== undefined && now - last < DROP_WARNING_INTERVAL_MS) return;
-    this.lastWarned.set(reason, now);
+    if (!wouldReport(DROPPED_CODE)) return;
     reportWarning(new ExportDroppedError(this.codec.signal, reason));
   }
 
@@ -217,12 +218,14 @@ export class Transport<T> {
     this.flushing += 1;
     this.pump();
     // Retry waits use unref'd timers so they never hold the app open; during the shutdown flush
-    // the process must stay up until the bound, or a batch waiting to retry would vanish uncounted.
-    const keepAlive = setTimeout(() => undefined, this.options.shutdownFlushMillis);
-    const giveUp = new AbortController();
-    await Promise.race([this.idle(), sleep(this.options.shutdownFlushMillis, giveUp.signal)]);
-    giveUp.abort();
-    clearTimeout(keepAlive);
+    // the process must stay up until the bound (this timer is ref'd), or a batch waiting to retry
+    // would vanish uncounted. Cancelled as soon as the flush is done.
+    const flushed = new AbortController();
+    const bound = timers.setTimeout(this.options.shutdownFlushMillis, undefined, {
+      signal: flushed.signal,
+    });
+    await Promise.race([this.idle(), bound.catch(() => undefined)]);
+    flushed.abort();
     this.abort.abort();
     await this.idle();
     await this.drainAtShutdown();
@@ -472,6 +475,7 @@ export class Transport<T> {
         this.accounting.request({ retry, seconds: rttMillis / 1000, outcome, records });
         answerLost = false;
         const verdict = classify(result.status, result.retryAfter, compressed.encoding === 'zstd');
+        // Every retryable answer (429, 503, 408, 5xx) is back-pressure: the limit shrinks.
         switch (verdict.kind) {
           case 'delivered': {
             this.breaker.success(permit.probe);
@@ -494,12 +498,7 @@ export class Transport<T> {
             return 'done';
           case 'retry':
             this.breaker.failure(permit.probe);
-            this.adaptive.feedback({
-              rttMillis,
-              ok: false,
-              backPressure: verdict.backPressure,
-              fullBatch: full,
-            });
+            this.adaptive.feedback({ rttMillis, ok: false, backPressure: true, fullBatch: full });
             if (verdict.retryAfterMillis !== undefined) {
               delay = Math.min(o.maxRetryAfterMillis, verdict.retryAfterMillis);
               this.notBefore = Math.max(this.notBefore, Date.now() + delay);
@@ -553,8 +552,8 @@ export class Transport<T> {
         dir,
         maxBytes: this.options.spoolMaxBytes,
         signal: this.codec.signal,
+        // Entries already on disk; the batch being written is counted from write()'s result.
         onEvict: ({ records }) => this.accounting.lostFromSpool(records, 'spool_evicted'),
-        onWriteFailed: ({ records }) => this.accounting.lostFromSpool(records, 'spool_failed'),
         onCorrupt: ({ records }) => this.accounting.lostFromSpool(records, 'spool_corrupt'),
       });
       this.spool = spool;
@@ -576,20 +575,31 @@ export class Transport<T> {
     return new Kind({ signal: this.codec.signal, path: this.options.spoolDir ?? '', cause });
   }
 
-  /** In flight to the spool when there is one; else dropped with `reason`. */
+  /**
+   * In flight to the spool when there is one; else dropped with `reason`. A batch the spool
+   * could not keep is dropped as `spool_evicted` or `spool_failed` (the spool reported why).
+   */
   private async spoolOrDrop(body: Uint8Array, records: number, reason: DropReason): Promise<void> {
     const spool = this.spool;
     if (spool === undefined) {
       this.drop(records, reason);
       return;
     }
+    let written: WriteResult;
     try {
-      await spool.write({ body, records, contentType: this.contentType });
-      this.accounting.spooledFromFlight(records);
-      this.spoolHasData = true;
+      written = await spool.write({ body, records, contentType: this.contentType });
     } catch (error) {
+      // Only an invalid batch is refused this way.
       this.accounting.droppedInFlight(records, 'spool_failed');
       reportError(this.spoolError(SpoolWriteFailedError, error));
+      return;
+    }
+    if (written.kept) {
+      this.accounting.spooledFromFlight(records);
+      this.spoolHasData = true;
+    } else {
+      const lost = written.reason === 'evicted' ? 'spool_evicted' : 'spool_failed';
+      this.accounting.droppedInFlight(records, lost);
     }
   }
 
@@ -619,9 +629,9 @@ export class Transport<T> {
     });
   }
 
-  private async replay(spool: SpoolLike): Promise<void> {
+  private async replay(spool: DiskSpool): Promise<void> {
     while (!this.abort.signal.aborted && !this.breaker.blocked) {
-      let entry: SpoolEntryLike | undefined;
+      let entry: SpoolEntry | undefined;
       try {
         entry = await spool.claimOldest();
       } catch (error) {

@@ -1,15 +1,17 @@
 /**
  * End to end with the disk spool: a process spools what it cannot deliver, is killed with
- * SIGKILL, and a new process with the same spool directory delivers it.
+ * SIGKILL, and a new process with the same spool directory delivers it. And in process: a batch
+ * the spool cannot keep is counted as dropped, never as spooled.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBackend } from '../support/backend';
 import type { Backend } from '../support/backend';
-import { identityHolds } from './exporter-harness';
+import { expectSettled, logRig } from './exporter-harness';
+import { DiskSpool } from '../../exporters/spool';
 import type { TransportStats } from '../../exporters/transport/transport';
 
 const CHILD = join(__dirname, 'exporter-spool-child.mjs');
@@ -66,17 +68,52 @@ describe('disk spool end to end', () => {
   it('SIGKILL after spooling: a new process delivers every record', async () => {
     await backend.setFaults({ outage: { mode: 'refuse', durationMs: 60_000 } });
     const spooled = await runChild('spool', 'spooled', true);
-    expect(identityHolds(spooled)).toBe(true);
+    expectSettled(spooled, N);
     expect(spooled.spooled).toBe(N);
     expect(spooled.delivered).toBe(0);
     expect(spooled.dropped).toBe(0);
+    expect(backend.logRecords).toHaveLength(0);
 
     await backend.setFaults({});
     const delivered = await runChild('deliver', 'delivered', false);
-    expect(identityHolds(delivered)).toBe(true);
+    // Received in this process = recovered from the spool.
+    expectSettled(delivered, N);
     expect(delivered.recovered).toBe(N);
     expect(delivered.delivered).toBe(N);
+    expect(delivered.spooled).toBe(0);
+    expect(delivered.dropped).toBe(0);
     const ids = new Set(backend.logRecords.map((r) => Number(r.attributes['i'])));
     expect(ids.size).toBe(N);
   }, 60_000);
+
+  it('a batch the spool cannot keep is dropped as spool_evicted, never counted as spooled', async () => {
+    await backend.setFaults({ outage: { mode: 'refuse', durationMs: 60_000 } });
+    const rig = logRig({
+      backend,
+      tunables: {
+        spoolDir,
+        // Smaller than any entry: every batch is refused by the spool's bound.
+        spoolMaxBytes: 64,
+        circuitFailureThreshold: 2,
+        spoolAfterWaitMillis: 100,
+      },
+      openSpool: (options) => DiskSpool.open(options),
+    });
+    rig.emit(0, 100);
+    const end = Date.now() + 10_000;
+    while (rig.transport.stats().droppedByReason.spool_evicted < 100) {
+      if (Date.now() > end) throw new Error(JSON.stringify(rig.transport.stats()));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const stats = rig.transport.stats();
+    expectSettled(stats, 100);
+    expect(stats.droppedByReason.spool_evicted).toBe(100);
+    expect(stats.dropped).toBe(100);
+    expect(stats.spooled).toBe(0);
+    expect(stats.delivered).toBe(0);
+    await rig.close(); // the watcher saw no state below 0 on the way
+    expect(readdirSync(join(spoolDir, 'logs')).filter((name) => name.endsWith('.spool'))).toEqual(
+      [],
+    );
+  }, 30_000);
 });

@@ -38,16 +38,14 @@ describe('status handling', () => {
   });
 
   it('honours Retry-After on 429 and 503 only', () => {
-    expect(classify(503, '3', false, now)).toEqual({
-      kind: 'retry',
-      retryAfterMillis: 3000,
-      backPressure: true,
-    });
-    expect(classify(429, '1', false, now)).toMatchObject({ retryAfterMillis: 1000 });
-    expect(classify(500, '3', false, now)).toMatchObject({
-      retryAfterMillis: undefined,
-      backPressure: false,
-    });
+    expect(classify(503, '3', false, now)).toEqual({ kind: 'retry', retryAfterMillis: 3000 });
+    expect(classify(429, '1', false, now)).toEqual({ kind: 'retry', retryAfterMillis: 1000 });
+    for (const status of [408, 500, 502, 504]) {
+      expect(classify(status, '3', false, now)).toEqual({
+        kind: 'retry',
+        retryAfterMillis: undefined,
+      });
+    }
   });
 });
 

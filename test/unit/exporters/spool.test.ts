@@ -103,7 +103,9 @@ describe('spool file format', () => {
 describe('DiskSpool in one process', () => {
   it('write, claim, release, claim again, ack: a round trip', async () => {
     const spool = await open();
-    await spool.write({ body: body('a'), records: 1, contentType: CT });
+    await expect(spool.write({ body: body('a'), records: 1, contentType: CT })).resolves.toEqual({
+      kept: true,
+    });
     await spool.write({ body: body('bb'), records: 2, contentType: 'application/json' });
     expect(spool.stats()).toMatchObject({ files: 2, records: 3 });
 
@@ -230,12 +232,22 @@ describe('DiskSpool in one process', () => {
       evictedBytes: size * 3,
     });
 
-    // A claimed (in-flight) entry is not evicted; a batch that can never fit is, at once.
+    // A claimed (in-flight) entry is not evicted; a batch that can never fit is, at once: the
+    // writer learns it from the result, onEvict is only for entries that were on disk.
     const inFlight = await spool.claimOldest();
     expect(inFlight?.records).toBe(4);
-    await spool.write({ body: body('y'.repeat(size * 5)), records: 9, contentType: CT });
-    expect(evictions.at(-1)).toEqual({ records: 9, bytes: size * 5 + HEADER_BYTES + CT.length });
-    await spool.write({ body: body('z'.repeat(100)), records: 10, contentType: CT });
+    await expect(
+      spool.write({ body: body('y'.repeat(size * 5)), records: 9, contentType: CT }),
+    ).resolves.toEqual({
+      kept: false,
+      reason: 'evicted',
+      bytes: size * 5 + HEADER_BYTES + CT.length,
+    });
+    expect(evictions).toHaveLength(3);
+    await expect(
+      spool.write({ body: body('z'.repeat(100)), records: 10, contentType: CT }),
+    ).resolves.toEqual({ kept: true });
+    expect(evictions).toHaveLength(4);
     expect(evictions.at(-1)).toEqual({ records: 5, bytes: size });
     if (!inFlight) return;
     await spool.ack(inFlight);
@@ -356,20 +368,20 @@ describe('DiskSpool in one process', () => {
     it('never throws: a write that cannot be persisted is reported with a code and counted', async () => {
       const file = join(root, 'not-a-directory');
       writeFileSync(file, 'x');
-      const failed: { records: number; bytes: number }[] = [];
+      const evicted: unknown[] = [];
       const spool = await DiskSpool.open({
         dir: file,
         maxBytes: 1 << 20,
         signal: 'traces',
-        onWriteFailed: (e) => failed.push(e),
+        onEvict: (e) => evicted.push(e),
       });
       await expect(
         spool.write({ body: body('SECRET-PAYLOAD'), records: 5, contentType: CT }),
-      ).resolves.toBeUndefined();
+      ).resolves.toEqual({ kept: false, reason: 'failed', bytes: HEADER_BYTES + CT.length + 14 });
       await expect(spool.claimOldest()).resolves.toBeUndefined();
       await spool.close();
       expect(spool.stats()).toMatchObject({ writeFailed: 1, writeFailedRecords: 5 });
-      expect(failed).toEqual([{ records: 5, bytes: HEADER_BYTES + CT.length + 14 }]);
+      expect(evicted).toEqual([]);
       expect(messages.some((m) => m.includes('SL_SPOOL_WRITE_FAILED'))).toBe(true);
       expect(messages.some((m) => m.includes('SL_SPOOL_READ_FAILED'))).toBe(true);
       expect(messages.join('\n')).not.toContain('SECRET-PAYLOAD');
@@ -404,6 +416,10 @@ describe('DiskSpool in one process', () => {
     await expect(spool.write({ body: body('x'), records: -1, contentType: CT })).rejects.toThrow(
       TypeError,
     );
+    // Past the format's limit (65535 bytes of content type): refused before anything is written.
+    await expect(
+      spool.write({ body: body('x'), records: 1, contentType: 'x'.repeat(0x10000) }),
+    ).rejects.toThrow(TypeError);
     // The chain survives a rejected call.
     await spool.write({ body: body('fine'), records: 1, contentType: CT });
     expect((await drain(spool)).map((e) => text(e.body))).toEqual(['fine']);

@@ -85,7 +85,7 @@ describe('registerMetrics covers every SDK metric', () => {
       costUsd: 0.001,
     });
     const accounting = new Accounting('traces');
-    accounting.attach({ bytes: 123 }, { maxBytes: 1000, maxRecords: 10 });
+    accounting.attach({ records: 2, bytes: 123 }, { maxBytes: 1000, maxRecords: 10 });
     accounting.enqueued(2);
     const unregisterSampler = registerSamplerStats({
       seen: new Float64Array(6),
