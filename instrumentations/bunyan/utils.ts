@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { AttributeBounds } from '../logs-common/bounds';
-import { flattenFields } from '../logs-common/attributes';
-import { boundString, safeString } from '../logs-common/stringify';
+import { flattenFields, flattenSerializedError } from '../logs-common/attributes';
+import { safeString } from '../logs-common/stringify';
 import { TRACE_FIELD_NAMES } from '../logs-common/trace-fields';
 
 /** A bunyan record: core fields plus the logger's and the call's fields. */
@@ -26,22 +26,19 @@ const SKIPPED: ReadonlySet<string> = new Set([
   ...TRACE_FIELD_NAMES,
 ]);
 
+/** The record's message (bunyan interpolated it already): the body. */
+export function bunyanMessage(rec: BunyanRecord): string {
+  const msg = rec.msg;
+  return typeof msg === 'string' ? msg : msg === undefined ? '' : safeString(msg);
+}
+
 /** The record's fields as attributes; `err` (serialised or not) as `exception.*`. */
 export function bunyanAttributes(rec: BunyanRecord, bounds: AttributeBounds): Attributes {
   const attributes: Attributes = {};
   const err = rec.err;
   if (err instanceof Error) flattenFields(attributes, { err }, { bounds });
   else if (typeof err === 'object' && err !== null) {
-    // bunyan's err serializer makes { message, name, stack, code, signal }.
-    const { name, message, stack, ...rest } = err as Record<string, unknown>;
-    const max = bounds.maxStringLength;
-    attributes['exception.type'] = boundString(typeof name === 'string' ? name : 'Error', max);
-    attributes['exception.message'] = boundString(
-      message === undefined ? '' : safeString(message),
-      max,
-    );
-    if (typeof stack === 'string') attributes['exception.stacktrace'] = boundString(stack, max * 4);
-    flattenFields(attributes, { err: rest }, { bounds });
+    flattenSerializedError(attributes, 'err', err, bounds); // bunyan's err serializer's output
   } else if (err !== undefined) flattenFields(attributes, { err }, { bounds });
   flattenFields(attributes, rec, { bounds, skip: SKIPPED });
   return attributes;

@@ -1,2 +1,1 @@
 export { ConsoleInstrumentation } from './instrumentation';
-export type { ConsoleInstrumentationConfig } from './types';

@@ -1,20 +1,13 @@
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { VERSION } from '../../src/version';
-import { DEFAULT_BOUNDS } from '../logs-common/bounds';
-import { emitLine } from '../logs-common/emit';
-import { logCounters } from '../logs-common/counters';
+import type { LogInstrumentationConfig } from '../logs-common/config';
+import { handleLine, SourceLine } from '../logs-common/line';
+import type { LineSource } from '../logs-common/line';
 import { registerLogMetrics } from '../logs-common/metrics';
-import { decideLine, DROP_LINE, DROP_RECORD } from '../logs-common/sampling';
-import { activeSpanContext } from '../logs-common/trace-fields';
-import type { ConsoleInstrumentationConfig, ConsoleMethod } from './types';
-import {
-  CONSOLE_METHODS,
-  CONSOLE_SEVERITY,
-  consoleAttributes,
-  consoleBody,
-  consoleTemplate,
-} from './utils';
+import { severityFromName } from '../logs-common/severity';
+import type { ConsoleMethod } from './types';
+import { CONSOLE_METHODS, consoleAttributes, consoleBody, consoleTemplate } from './utils';
 
 type ConsoleFunction = (...args: unknown[]) => void;
 
@@ -34,8 +27,8 @@ let handling = false;
  * of the arguments as body, the first argument as template when it has format specifiers),
  * emitted in the active context. In sampling scope `all`, a dropped line is not printed.
  */
-export class ConsoleInstrumentation extends InstrumentationBase<ConsoleInstrumentationConfig> {
-  constructor(config: ConsoleInstrumentationConfig = {}) {
+export class ConsoleInstrumentation extends InstrumentationBase<LogInstrumentationConfig> {
+  constructor(config: LogInstrumentationConfig = {}) {
     super('@sprintlens/instrumentation-console', VERSION, config);
     registerLogMetrics();
   }
@@ -71,13 +64,14 @@ export class ConsoleInstrumentation extends InstrumentationBase<ConsoleInstrumen
       }
       handling = true;
       try {
-        let print = true;
-        try {
-          print = instrumentation.record(method, args);
-        } catch {
-          logCounters.emitFailures++;
-          print = true;
-        }
+        const print = handleLine(
+          instrumentation.logger,
+          instrumentation.getConfig(),
+          instrumentation._diag,
+          CONSOLE_LINES,
+          args,
+          method,
+        );
         if (print) original.apply(this, args);
       } finally {
         handling = false;
@@ -86,39 +80,18 @@ export class ConsoleInstrumentation extends InstrumentationBase<ConsoleInstrumen
     patches.set(method, { original, wrapper });
     console[method] = wrapper;
   }
-
-  /** Emits the record; returns false when the line is dropped before printing (scope `all`). */
-  private record(method: ConsoleMethod, args: unknown[]): boolean {
-    const severityNumber = CONSOLE_SEVERITY[method];
-    const template = consoleTemplate(args);
-    let body: string | undefined;
-    const verdict = decideLine({
-      severityNumber,
-      get message(): string {
-        body ??= consoleBody(args);
-        return body;
-      },
-      template,
-      traceId: activeSpanContext()?.traceId,
-    });
-    if (verdict === DROP_LINE) return false;
-    if (verdict === DROP_RECORD) return true;
-    const logger = this.logger;
-    if (!logger.enabled({ severityNumber })) return true;
-    const bounds = this.getConfig().bounds ?? DEFAULT_BOUNDS;
-    body ??= consoleBody(args);
-    emitLine(
-      logger,
-      {
-        severityNumber,
-        severityText: method,
-        body,
-        attributes: consoleAttributes(args, bounds),
-        template,
-        decision: verdict,
-      },
-      bounds,
-    );
-    return true;
-  }
 }
+
+/**
+ * console's lines: the arguments of a call, read with the method's name. util.format runs only
+ * for a record's body, or for the sampler when the call has no template: a dropped templated
+ * call is never formatted.
+ */
+const CONSOLE_LINES: LineSource<unknown[], ConsoleMethod> = {
+  name: 'console',
+  read: (args, method) =>
+    new SourceLine(CONSOLE_LINES, args, severityFromName(method), method, consoleTemplate(args)),
+  body: consoleBody,
+  attributes: (args, _line, bounds) => consoleAttributes(args, bounds),
+  correlate: undefined, // console prints its arguments as given
+};

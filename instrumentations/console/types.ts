@@ -1,11 +1,2 @@
-import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import type { AttributeBounds } from '../logs-common/bounds';
-
-/** Configuration of the console instrumentation. */
-export interface ConsoleInstrumentationConfig extends InstrumentationConfig {
-  /** Size bounds of a record's attributes and body. */
-  readonly bounds?: AttributeBounds;
-}
-
-/** The console methods patched, each with the OTel severity of its lines. */
+/** The console methods patched; each line's severity is its method's (`severityFromName`). */
 export type ConsoleMethod = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'trace';

@@ -1,4 +1,3 @@
-import { SeverityNumber } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import { format } from 'node:util';
 import type { AttributeBounds } from '../logs-common/bounds';
@@ -7,17 +6,18 @@ import { safeString } from '../logs-common/stringify';
 import { hasFormatSpecifier } from '../logs-common/template';
 import type { ConsoleMethod } from './types';
 
-/** Severity of each patched method. `trace` prints a stack trace on stderr: TRACE severity. */
-export const CONSOLE_SEVERITY: Readonly<Record<ConsoleMethod, SeverityNumber>> = {
-  log: SeverityNumber.INFO,
-  info: SeverityNumber.INFO,
-  warn: SeverityNumber.WARN,
-  error: SeverityNumber.ERROR,
-  debug: SeverityNumber.DEBUG,
-  trace: SeverityNumber.TRACE,
-};
-
-export const CONSOLE_METHODS = Object.keys(CONSOLE_SEVERITY) as ConsoleMethod[];
+/**
+ * The patched methods. Their severity is their name's (`severityFromName`); `trace` prints a
+ * stack trace on stderr: TRACE severity.
+ */
+export const CONSOLE_METHODS: readonly ConsoleMethod[] = [
+  'log',
+  'info',
+  'warn',
+  'error',
+  'debug',
+  'trace',
+];
 
 /** The first argument, when it is a printf template that later arguments fill. */
 export function consoleTemplate(args: readonly unknown[]): string | undefined {

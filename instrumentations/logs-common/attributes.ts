@@ -17,15 +17,41 @@ export interface FlattenOptions {
  * size note. Never throws: a field whose getter throws is skipped.
  */
 export function flattenFields(target: Attributes, fields: object, options: FlattenOptions): void {
-  const state: FlattenState = {
+  const state = flattenState(target, options.bounds);
+  state.seen.add(fields);
+  walk(state, fields, '', 1, options.skip);
+}
+
+// The parts of a serialised error that become exception.* (its other fields stay under its key).
+const EXCEPTION_PARTS: ReadonlySet<string> = new Set(['name', 'message', 'stack']);
+
+/**
+ * Copies an error a logger has already serialised (bunyan's `err` serializer makes
+ * `{ message, name, stack, code, signal }`) into `target` like an Error field: its name, message
+ * and stack as `exception.*`, its other fields under `key.` (`err.code`). Never throws.
+ */
+export function flattenSerializedError(
+  target: Attributes,
+  key: string,
+  error: object,
+  bounds: AttributeBounds,
+): void {
+  const state = flattenState(target, bounds);
+  state.seen.add(error);
+  state.exceptionSet = true;
+  putException(state, 'exception.', error);
+  // Depth 2: as if flattened from `{ [key]: error }`.
+  walk(state, error, key + '.', 2, EXCEPTION_PARTS);
+}
+
+function flattenState(target: Attributes, bounds: AttributeBounds): FlattenState {
+  return {
     target,
-    bounds: options.bounds,
+    bounds,
     count: countKeys(target),
     exceptionSet: target['exception.type'] !== undefined,
     seen: new WeakSet<object>(),
   };
-  state.seen.add(fields);
-  walk(state, fields, '', 1, options.skip);
 }
 
 interface FlattenState {
@@ -99,19 +125,24 @@ function addField(state: FlattenState, key: string, value: unknown, depth: numbe
 }
 
 function addError(state: FlattenState, key: string, error: Error): void {
-  const max = state.bounds.maxStringLength;
   // The first Error of a record is *the* exception (semantic conventions); others keep their key.
   const base = state.exceptionSet ? key + '.' : 'exception.';
   state.exceptionSet = true;
+  putException(state, base, error);
+}
+
+/** `<base>type`, `<base>message` and `<base>stacktrace` (bounded four times longer) of an error. */
+function putException(state: FlattenState, base: string, error: object): void {
+  const max = state.bounds.maxStringLength;
   put(state, base + 'type', boundString(safeString(readSafely(error, 'name') ?? 'Error'), max));
   put(state, base + 'message', boundString(safeString(readSafely(error, 'message') ?? ''), max));
   const stack = readSafely(error, 'stack');
   if (typeof stack === 'string') put(state, base + 'stacktrace', boundString(stack, max * 4));
 }
 
-function readSafely(error: Error, name: 'name' | 'message' | 'stack'): unknown {
+function readSafely(error: object, name: 'name' | 'message' | 'stack'): unknown {
   try {
-    return error[name];
+    return (error as Record<string, unknown>)[name];
   } catch {
     return undefined;
   }

@@ -30,7 +30,9 @@ export function decideLine(input: LogSampleInput): LineVerdict {
   try {
     decision = sampler.decide(input);
   } catch {
-    return undefined; // a failing sampler must not cost the app its logs
+    // A failing sampler must not cost the app its logs: the line goes on undecided, counted.
+    sampler.failures++;
+    return undefined;
   }
   if (decision.keep || input.severityNumber >= SeverityNumber.ERROR) return decision;
   if (sampler.scope === 'all') {

@@ -50,14 +50,3 @@ const BY_NAME: Readonly<Record<string, SeverityNumber>> = {
 export function severityFromName(name: string): SeverityNumber {
   return BY_NAME[name] ?? BY_NAME[name.toLowerCase()] ?? SeverityNumber.INFO;
 }
-
-/** The standard OTel text of a severity number (`INFO`, `WARN`, …). */
-export function severityText(severity: SeverityNumber): string {
-  if (severity >= SeverityNumber.FATAL) return 'FATAL';
-  if (severity >= SeverityNumber.ERROR) return 'ERROR';
-  if (severity >= SeverityNumber.WARN) return 'WARN';
-  if (severity >= SeverityNumber.INFO) return 'INFO';
-  if (severity >= SeverityNumber.DEBUG) return 'DEBUG';
-  if (severity >= SeverityNumber.TRACE) return 'TRACE';
-  return 'UNSPECIFIED';
-}

@@ -1,30 +1,12 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { SpanContext } from '@opentelemetry/api';
 
-/** The correlation fields added to the logger's own output (the names contrib loggers use). */
-export interface TraceFields {
-  trace_id: string;
-  span_id: string;
-  trace_flags: string;
-}
-
 /** The active, valid span context, or undefined: the only per-call cost when no span runs. */
 export function activeSpanContext(): SpanContext | undefined {
   const span = trace.getSpan(context.active());
   if (span === undefined) return undefined;
   const spanContext = span.spanContext();
   return isSpanContextValid(spanContext) ? spanContext : undefined;
-}
-
-/** Fields for the logger's output, only while a span is active. */
-export function activeTraceFields(): TraceFields | undefined {
-  const spanContext = activeSpanContext();
-  if (spanContext === undefined) return undefined;
-  return {
-    trace_id: spanContext.traceId,
-    span_id: spanContext.spanId,
-    trace_flags: traceFlagsHex(spanContext.traceFlags),
-  };
 }
 
 /** Sets the correlation fields of `spanContext` on a record or info object the logger writes. */
@@ -35,7 +17,7 @@ export function addTraceFields(target: Record<string, unknown>, spanContext: Spa
 }
 
 /** Trace flags as two hex digits (`01` when sampled), as in a traceparent header. */
-export function traceFlagsHex(flags: number): string {
+function traceFlagsHex(flags: number): string {
   return (flags & 0xff) < 16 ? '0' + (flags & 0xff).toString(16) : (flags & 0xff).toString(16);
 }
 

@@ -1,2 +1,1 @@
 export { PinoInstrumentation, PINO_SUPPORTED_VERSIONS } from './instrumentation';
-export type { PinoInstrumentationConfig } from './types';

@@ -1,4 +1,4 @@
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, SpanContext } from '@opentelemetry/api';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -6,6 +6,7 @@ import {
 import { VERSION } from '../../src/version';
 import { flattenFields } from '../logs-common/attributes';
 import { DEFAULT_BOUNDS } from '../logs-common/bounds';
+import type { LogInstrumentationConfig } from '../logs-common/config';
 import { emitLine } from '../logs-common/emit';
 import { isModuleNamespace, reportLoaderPath } from '../logs-common/loader-path';
 import { logCounters } from '../logs-common/counters';
@@ -16,20 +17,15 @@ import { severityFromNumericLevel } from '../logs-common/severity';
 import { safeString } from '../logs-common/stringify';
 import { activeSpanContext, addTraceFields } from '../logs-common/trace-fields';
 import { unsupportedVersionDefinition } from '../logs-common/unsupported';
-import type {
-  LogMethodHook,
-  PinoInstrumentationConfig,
-  PinoLogger,
-  PinoModule,
-  PinoWrite,
-} from './types';
+import type { LogMethodHook, PinoLogger, PinoModule, PinoWrite } from './types';
 import { addBindings, isDestination, pinoSeverityText, readCallShape } from './utils';
 import type { CallShape } from './utils';
 
 /** pino majors this instrumentation is tested with. */
 export const PINO_SUPPORTED_VERSIONS = ['>=9.0.0 <11'];
 
-const PATCHED = Symbol.for('sprintlens.pino.patched');
+/** Marks the factory this instrumentation put in place of pino's. */
+export const PINO_PATCHED = Symbol.for('sprintlens.pino.patched');
 
 /**
  * The hand-off between the level-method hook (which sees the template and decides) and pino's
@@ -37,8 +33,12 @@ const PATCHED = Symbol.for('sprintlens.pino.patched');
  * synchronous, so one slot per process is enough; the write clears it.
  */
 interface PendingCall {
+  /** Set by our hook: the other fields are its findings (a write without it looks itself). */
+  hooked: boolean;
   template: string | undefined;
   verdict: LineVerdict;
+  /** The active span the hook found, for the correlation fields: looked up once per line. */
+  spanContext: SpanContext | undefined;
 }
 
 /**
@@ -47,10 +47,15 @@ interface PendingCall {
  * `trace_id`/`span_id`/`trace_flags` while a span is active, and with sampling scope `all`
  * the sampler decides in pino's `logMethod` hook, before pino formats or serialises anything.
  */
-export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentationConfig> {
-  private readonly pending: PendingCall = { template: undefined, verdict: undefined };
+export class PinoInstrumentation extends InstrumentationBase<LogInstrumentationConfig> {
+  private readonly pending: PendingCall = {
+    hooked: false,
+    template: undefined,
+    verdict: undefined,
+    spanContext: undefined,
+  };
 
-  constructor(config: PinoInstrumentationConfig = {}) {
+  constructor(config: LogInstrumentationConfig = {}) {
     super('@sprintlens/instrumentation-pino', VERSION, config);
     registerLogMetrics();
   }
@@ -82,7 +87,10 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
     const original = (
       isNamespace ? (moduleExports as { default?: unknown }).default : moduleExports
     ) as PinoModule;
-    if (typeof original !== 'function' || (original as { [PATCHED]?: boolean })[PATCHED]) {
+    if (
+      typeof original !== 'function' ||
+      (original as { [PINO_PATCHED]?: boolean })[PINO_PATCHED]
+    ) {
       return moduleExports;
     }
     const patched = this.wrapFactory(original);
@@ -121,7 +129,7 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       return logger;
     }
     const patched = Object.assign(pino, original) as unknown as PinoModule;
-    Object.defineProperty(patched, PATCHED, { value: true });
+    Object.defineProperty(patched, PINO_PATCHED, { value: true });
     // pino's module is the function with itself as `default` and `pino`.
     (patched as Record<string, unknown>).default = patched;
     (patched as Record<string, unknown>).pino = patched;
@@ -161,29 +169,32 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       if (instrumentation.isEnabled()) {
         let template: string | undefined;
         let verdict: LineVerdict;
+        let spanContext: SpanContext | undefined;
         try {
           readCallShape(args, shape);
           template = shape.template;
+          spanContext = activeSpanContext();
           verdict = decideLine({
             severityNumber: severityFromNumericLevel(level),
             message: shape.message,
             template,
-            traceId: activeSpanContext()?.traceId,
+            traceId: spanContext?.traceId,
           });
         } catch {
           verdict = undefined;
         }
         if (verdict === DROP_LINE) return; // scope all: pino neither formats nor writes it
+        pending.hooked = true;
         pending.template = template;
         pending.verdict = verdict;
+        pending.spanContext = spanContext;
       }
       try {
         if (next !== undefined) next.call(this, args, method, level);
         else method.apply(this, args);
       } finally {
         // A user hook may swallow the line: nothing of it must leak into the next one.
-        pending.template = undefined;
-        pending.verdict = undefined;
+        clearPending(pending);
       }
     };
   }
@@ -198,10 +209,9 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
     const pending = this.pending;
     const write = original as PinoWrite;
     const wrapped: PinoWrite = function sprintlensWrite(this: PinoLogger, obj, msg, num): void {
-      const template = pending.template;
-      const verdict = pending.verdict;
-      pending.template = undefined;
-      pending.verdict = undefined;
+      const { hooked, template, verdict } = pending;
+      const hookSpanContext = pending.spanContext;
+      clearPending(pending);
       if (!instrumentation.isEnabled()) {
         write.call(this, obj, msg, num);
         return;
@@ -216,12 +226,16 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
           instrumentation._diag.debug('could not emit a pino log record', error);
         }
       }
-      let spanContext;
+      let spanContext: SpanContext | undefined;
       if (config.logCorrelation !== false) {
-        try {
-          spanContext = activeSpanContext();
-        } catch {
-          spanContext = undefined;
+        if (hooked) spanContext = hookSpanContext;
+        else {
+          // A write our hook did not see (a user hook that called pino's method later).
+          try {
+            spanContext = activeSpanContext();
+          } catch {
+            spanContext = undefined;
+          }
         }
       }
       if (spanContext === undefined) {
@@ -291,6 +305,13 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       bounds,
     );
   }
+}
+
+function clearPending(pending: PendingCall): void {
+  pending.hooked = false;
+  pending.template = undefined;
+  pending.verdict = undefined;
+  pending.spanContext = undefined;
 }
 
 const skipSets = new Map<string, ReadonlySet<string>>();

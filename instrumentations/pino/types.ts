@@ -1,16 +1,3 @@
-import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import type { AttributeBounds } from '../logs-common/bounds';
-
-/** Configuration of the pino instrumentation. */
-export interface PinoInstrumentationConfig extends InstrumentationConfig {
-  /** Emit an OTel log record per line (default true). */
-  readonly logSending?: boolean;
-  /** Add `trace_id`/`span_id`/`trace_flags` to pino's own output while a span is active (default true). */
-  readonly logCorrelation?: boolean;
-  /** Size bounds of a record's attributes and body. */
-  readonly bounds?: AttributeBounds;
-}
-
 /** The part of pino's module this instrumentation touches (no runtime dependency on pino). */
 export interface PinoModule {
   (...args: unknown[]): PinoLogger;

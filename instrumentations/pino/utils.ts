@@ -1,11 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { AttributeBounds } from '../logs-common/bounds';
 import { flattenFields } from '../logs-common/attributes';
-import {
-  NUMERIC_LEVEL_NAMES,
-  severityFromNumericLevel,
-  severityText,
-} from '../logs-common/severity';
+import { NUMERIC_LEVEL_NAMES } from '../logs-common/severity';
 import { hasFormatSpecifier } from '../logs-common/template';
 import type { PinoLogger } from './types';
 
@@ -48,12 +44,12 @@ export function isDestination(value: unknown): boolean {
 
 /**
  * Severity text is the level as the source names it (OTel data model): the logger's label
- * (custom levels included), else pino's standard name, else the OTel short name.
+ * (custom levels included), else pino's standard name, else the number.
  */
 export function pinoSeverityText(logger: PinoLogger, level: number): string {
   const label = logger.levels?.labels?.[level];
   if (typeof label === 'string') return label;
-  return NUMERIC_LEVEL_NAMES[level] ?? severityText(severityFromNumericLevel(level));
+  return NUMERIC_LEVEL_NAMES[level] ?? String(level);
 }
 
 // pid and hostname are resource attributes already; repeating them per record is waste.

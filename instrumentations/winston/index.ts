@@ -1,2 +1,1 @@
 export { WinstonInstrumentation, WINSTON_SUPPORTED_VERSIONS } from './instrumentation';
-export type { WinstonInstrumentationConfig } from './types';

@@ -3,17 +3,16 @@ import {
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
 import { VERSION } from '../../src/version';
-import { DEFAULT_BOUNDS } from '../logs-common/bounds';
-import { emitLine } from '../logs-common/emit';
+import type { LogInstrumentationConfig } from '../logs-common/config';
+import { handleLine, SourceLine } from '../logs-common/line';
+import type { LineSource } from '../logs-common/line';
 import { isModuleNamespace, reportLoaderPath } from '../logs-common/loader-path';
-import { logCounters } from '../logs-common/counters';
 import { registerLogMetrics } from '../logs-common/metrics';
-import { decideLine, DROP_LINE, DROP_RECORD } from '../logs-common/sampling';
 import { severityFromName } from '../logs-common/severity';
-import { activeSpanContext, addTraceFields } from '../logs-common/trace-fields';
+import { addTraceFields } from '../logs-common/trace-fields';
 import { unsupportedVersionDefinition } from '../logs-common/unsupported';
-import type { WinstonInstrumentationConfig, WinstonLogger, WinstonModule } from './types';
-import { LEVEL, winstonAttributes, winstonBody, winstonTemplate } from './utils';
+import type { WinstonLogger, WinstonModule } from './types';
+import { LEVEL, winstonAttributes, winstonBody, winstonSpecifiers } from './utils';
 import type { WinstonInfo } from './utils';
 
 /** winston majors this instrumentation is tested with. */
@@ -26,8 +25,8 @@ type Write = WinstonLogger['write'];
  * any format runs. There the sampler decides (scope `all`), the correlation fields join the
  * info object, and the record is emitted with the info object's fields as attributes.
  */
-export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumentationConfig> {
-  constructor(config: WinstonInstrumentationConfig = {}) {
+export class WinstonInstrumentation extends InstrumentationBase<LogInstrumentationConfig> {
+  constructor(config: LogInstrumentationConfig = {}) {
     super('@sprintlens/instrumentation-winston', VERSION, config);
     registerLogMetrics();
   }
@@ -63,60 +62,48 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const instrumentation = this;
     return function sprintlensWrite(this: WinstonLogger, info: unknown, ...rest: unknown[]) {
-      if (instrumentation.isEnabled() && typeof info === 'object' && info !== null) {
-        let keep = true;
-        try {
-          keep = instrumentation.onLine(this, info as WinstonInfo);
-        } catch (error) {
-          logCounters.emitFailures++;
-          instrumentation._diag.debug('could not handle a winston line', error);
-        }
-        if (!keep) return true; // dropped before any format ran; the stream is not full
+      if (
+        instrumentation.isEnabled() &&
+        typeof info === 'object' &&
+        info !== null &&
+        !handleLine(
+          instrumentation.logger,
+          instrumentation.getConfig(),
+          instrumentation._diag,
+          WINSTON_LINES,
+          info as WinstonInfo,
+          this,
+        )
+      ) {
+        return true; // dropped before any format ran; the stream is not full
       }
       return original.call(this, info, ...rest);
     };
   }
+}
 
-  /** Returns false when the line is dropped (scope `all`). */
-  private onLine(logger: WinstonLogger, info: WinstonInfo): boolean {
+/** winston's lines: the info object `Logger.prototype.write` receives, read with its logger. */
+const WINSTON_LINES: LineSource<WinstonInfo, WinstonLogger> = {
+  name: 'winston',
+  read(info, logger) {
     const level = info[LEVEL] ?? info.level;
     // Lines below the logger's level are filtered later by the transports: not lines to us.
-    if (typeof level !== 'string' || !logger.isLevelEnabled(level)) return true;
-    const severityNumber = severityFromName(level);
-    const template = winstonTemplate(info);
-    const spanContext = activeSpanContext();
-    const verdict = decideLine({
-      severityNumber,
-      message: typeof info.message === 'string' ? info.message : '',
-      template,
-      traceId: spanContext?.traceId,
-    });
-    if (verdict === DROP_LINE) return false;
-    const config = this.getConfig();
-    if (config.logSending !== false && verdict !== DROP_RECORD) {
-      const otelLogger = this.logger;
-      if (otelLogger.enabled({ severityNumber })) {
-        const bounds = config.bounds ?? DEFAULT_BOUNDS;
-        emitLine(
-          otelLogger,
-          {
-            severityNumber,
-            severityText: level,
-            body: winstonBody(info, template),
-            attributes: winstonAttributes(info, template, bounds),
-            template,
-            decision: verdict,
-          },
-          bounds,
-        );
-      }
-    }
-    if (config.logCorrelation !== false && spanContext !== undefined) {
-      addTraceFields(info, spanContext);
-    }
-    return true;
-  }
-}
+    if (typeof level !== 'string' || !logger.isLevelEnabled(level)) return undefined;
+    const specifiers = winstonSpecifiers(info);
+    return new SourceLine(
+      WINSTON_LINES,
+      info,
+      severityFromName(level),
+      level,
+      specifiers > 0 ? (info.message as string) : undefined,
+      specifiers,
+    );
+  },
+  body: (info, line) => winstonBody(info, line.template, line.specifiers),
+  attributes: (info, line, bounds) =>
+    winstonAttributes(info, line.template, line.specifiers, bounds),
+  correlate: addTraceFields,
+};
 
 /** The CommonJS exports, also behind an ES-module namespace's `default`. */
 function moduleOf(moduleExports: unknown): WinstonModule | undefined {

@@ -3,7 +3,7 @@ import { format } from 'node:util';
 import type { AttributeBounds } from '../logs-common/bounds';
 import { flattenFields } from '../logs-common/attributes';
 import { safeString } from '../logs-common/stringify';
-import { countFormatSpecifiers, hasFormatSpecifier } from '../logs-common/template';
+import { countFormatSpecifiers } from '../logs-common/template';
 import { TRACE_FIELD_NAMES } from '../logs-common/trace-fields';
 
 /** triple-beam's symbols, shared by winston, logform and every transport. */
@@ -19,27 +19,32 @@ export interface WinstonInfo {
   [key: string]: unknown;
 }
 
-/** The message template, when the message has specifiers and splat arguments fill them. */
-export function winstonTemplate(info: WinstonInfo): string | undefined {
+/**
+ * How many splat arguments the message consumes as a printf template: 0 when it is no template
+ * (not a string, no specifier, or no splat arguments to fill it). One scan of the message per
+ * line; the body and the attributes take the count from here.
+ */
+export function winstonSpecifiers(info: WinstonInfo): number {
   const message = info.message;
   const splat = info[SPLAT];
-  return typeof message === 'string' &&
-    Array.isArray(splat) &&
-    splat.length > 0 &&
-    hasFormatSpecifier(message)
-    ? message
-    : undefined;
+  return typeof message === 'string' && Array.isArray(splat) && splat.length > 0
+    ? countFormatSpecifiers(message)
+    : 0;
 }
 
 /**
- * The message after interpolation, as `format.splat()` renders it: the template filled with as
- * many splat arguments as it has specifiers.
+ * The message after interpolation, as `format.splat()` renders it: the template filled with its
+ * `specifiers` splat arguments.
  */
-export function winstonBody(info: WinstonInfo, template: string | undefined): string {
+export function winstonBody(
+  info: WinstonInfo,
+  template: string | undefined,
+  specifiers: number,
+): string {
   if (template !== undefined) {
     const splat = info[SPLAT] as unknown[];
     try {
-      return format(template, ...splat.slice(0, countFormatSpecifiers(template)));
+      return format(template, ...splat.slice(0, specifiers));
     } catch {
       return template;
     }
@@ -58,6 +63,7 @@ const SKIPPED: ReadonlySet<string> = new Set(['level', 'message', ...TRACE_FIELD
 export function winstonAttributes(
   info: WinstonInfo,
   template: string | undefined,
+  specifiers: number,
   bounds: AttributeBounds,
 ): Attributes {
   const attributes: Attributes = {};
@@ -68,7 +74,7 @@ export function winstonAttributes(
   flattenFields(attributes, info, { bounds, skip: SKIPPED });
   if (template !== undefined) {
     const splat = info[SPLAT] as unknown[];
-    for (let i = countFormatSpecifiers(template); i < splat.length; i++) {
+    for (let i = specifiers; i < splat.length; i++) {
       const extra = splat[i];
       if (typeof extra === 'object' && extra !== null) {
         flattenFields(attributes, extra, { bounds, skip: SKIPPED });

@@ -1,6 +1,8 @@
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { resolveConfig } from '../config/resolve';
-import { ConfigInvalidNumberError, ConfigInvalidRateError } from '../errors';
+import { numberParser, parseRate, SAMPLED_SEVERITIES } from '../config/parsers';
+import type { Parser } from '../config/parsers';
+import { DEFAULTS, resolveConfig } from '../config/resolve';
+import { ConfigError } from '../errors';
 import { reportWarning } from '../diag';
 import { VERSION } from '../version';
 import type { SampledSeverity } from '../config/options';
@@ -16,7 +18,10 @@ import { samplingOptionsFrom } from './options-from-config';
 export interface LogSamplingOptions {
   /** Where kept records go (e.g. a `BatchLogRecordProcessor`). Default: nowhere. */
   downstream?: LogRecordProcessor;
-  /** Keep probability per severity, 0..1. Defaults TRACE 0.01, DEBUG 0.05, INFO 0.2, WARN 0.5. */
+  /**
+   * Keep probability per severity, 0..1. Defaults TRACE 0.01, DEBUG 0.05, INFO 0.2, WARN 0.5
+   * ({@link createLogSamplingProcessor}: `SPRINTLENS_LOG_RATES` for the severities not named).
+   */
   rates?: Partial<Record<SampledSeverity, number>>;
   /** Most lines per minute kept of any one pattern (ERROR/FATAL excepted). Default 1000. */
   budgetPerMinute?: number;
@@ -73,49 +78,34 @@ export interface LogSampling {
   shutdown(): Promise<void>;
 }
 
-const SEVERITIES: readonly SampledSeverity[] = ['TRACE', 'DEBUG', 'INFO', 'WARN'];
 const noopProcessor: LogRecordProcessor = {
   onEmit: () => undefined,
   forceFlush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
 };
 
-function number(
-  value: unknown,
-  fallback: number,
-  source: string,
-  check: (n: number) => boolean,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && check(value)) return value;
-  reportWarning(
-    new ConfigInvalidNumberError({
-      source,
-      shownValue: String(value).slice(0, 32),
-      expected: 'a positive number in range',
-      fallback: String(fallback),
-    }),
-  );
-  return fallback;
+/** Any positive finite number (`Number.MIN_VALUE` is the smallest positive one). */
+const positive = numberParser({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, integer: false });
+const count = numberParser({ min: 1, max: 10_000_000, integer: true });
+const occurrences = numberParser({ min: 0, max: 1000, integer: true });
+
+/** `raw` parsed; `fallback` when it is not given, or (with a warning) invalid. */
+function option(raw: unknown, fallback: number, source: string, parse: Parser<number>): number {
+  if (raw === undefined) return fallback;
+  try {
+    return parse(raw, { source, fallback: String(fallback), secret: false });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    reportWarning(error);
+    return fallback;
+  }
 }
 
+/** Keep probabilities of TRACE, DEBUG, INFO, WARN (the sampler's class order). */
 function resolveRates(rates: LogSamplingOptions['rates']): [number, number, number, number] {
-  const out = SEVERITIES.map((severity) => {
-    const fallback = SAMPLER_DEFAULTS.rates[severity];
-    const value: unknown = rates?.[severity];
-    if (value === undefined) return fallback;
-    if (typeof value === 'number' && value >= 0 && value <= 1) return value;
-    reportWarning(
-      new ConfigInvalidRateError({
-        source: `rates.${severity}`,
-        shownValue: String(value).slice(0, 32),
-        expected: 'a number from 0 to 1',
-        fallback: String(fallback),
-      }),
-    );
-    return fallback;
-  });
-  return out as [number, number, number, number];
+  return SAMPLED_SEVERITIES.map((severity) =>
+    option(rates?.[severity], DEFAULTS.logRates[severity], `rates.${severity}`, parseRate),
+  ) as [number, number, number, number];
 }
 
 /**
@@ -124,9 +114,7 @@ function resolveRates(rates: LogSamplingOptions['rates']): [number, number, numb
  */
 export function createLogSampling(options: LogSamplingOptions = {}): LogSampling {
   const now = options.now ?? Date.now;
-  const positive = (n: number): boolean => Number.isFinite(n) && n > 0;
-  const count = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 10_000_000;
-  const maxPatterns = number(
+  const maxPatterns = option(
     options.maxPatterns,
     SAMPLER_DEFAULTS.maxPatterns,
     'maxPatterns',
@@ -134,20 +122,20 @@ export function createLogSampling(options: LogSamplingOptions = {}): LogSampling
   );
   const sampler = new PatternSampler({
     rates: resolveRates(options.rates),
-    budgetPerMinute: number(
+    budgetPerMinute: option(
       options.budgetPerMinute,
       SAMPLER_DEFAULTS.budgetPerMinute,
       'budgetPerMinute',
       positive,
     ),
     maxPatterns,
-    firstOccurrences: number(
+    firstOccurrences: option(
       options.firstOccurrences,
       SAMPLER_DEFAULTS.firstOccurrences,
       'firstOccurrences',
-      (n) => Number.isInteger(n) && n >= 0 && n <= 1000,
+      occurrences,
     ),
-    maxNewPatternsPerMinute: number(
+    maxNewPatternsPerMinute: option(
       options.maxNewPatternsPerMinute,
       Math.max(100, Math.floor(maxPatterns / 10)),
       'maxNewPatternsPerMinute',
@@ -173,20 +161,20 @@ export function createLogSampling(options: LogSamplingOptions = {}): LogSampling
       endpoint,
       serviceName: options.serviceName ?? 'unknown_service',
       headers,
-      timeoutMillis: number(options.requestTimeoutMillis, 10_000, 'requestTimeoutMillis', positive),
+      timeoutMillis: option(options.requestTimeoutMillis, 10_000, 'requestTimeoutMillis', positive),
       now,
     };
     policyClient = new PolicyClient({
       ...backend,
       refreshMillis:
-        1000 * number(options.policyRefreshSeconds, 300, 'policyRefreshSeconds', positive),
+        1000 * option(options.policyRefreshSeconds, 300, 'policyRefreshSeconds', positive),
       onPolicy: (policy) => sampler.setPolicy(policy),
     });
     reporter = new PatternReporter({
       ...backend,
       intervalMillis:
-        1000 * number(options.patternReportSeconds, 600, 'patternReportSeconds', positive),
-      maxPatterns: number(options.maxReportPatterns, 1000, 'maxReportPatterns', count),
+        1000 * option(options.patternReportSeconds, 600, 'patternReportSeconds', positive),
+      maxPatterns: option(options.maxReportPatterns, 1000, 'maxReportPatterns', count),
       sampler,
     });
   }
@@ -252,9 +240,14 @@ export function createLogSampling(options: LogSamplingOptions = {}): LogSampling
  */
 export function createLogSamplingProcessor(options: LogSamplingOptions = {}): LogSamplingProcessor {
   // The same settings as start() and the exporter factories: SPRINTLENS_LOG_RATES, the scope,
-  // and with SPRINTLENS_ENDPOINT the backend's policy and pattern reports. Options win.
+  // and with SPRINTLENS_ENDPOINT the backend's policy and pattern reports. Options win; rates
+  // severity by severity, so `rates: { INFO: 0.5 }` keeps SPRINTLENS_LOG_RATES for the others.
   const { config, warnings } = resolveConfig({});
   for (const warning of warnings) reportWarning(warning);
-  return createLogSampling({ ...samplingOptionsFrom(config), setActive: true, ...options })
-    .processor;
+  return createLogSampling({
+    ...samplingOptionsFrom(config),
+    setActive: true,
+    ...options,
+    rates: { ...config.logRates, ...options.rates },
+  }).processor;
 }

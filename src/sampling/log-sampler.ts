@@ -13,7 +13,10 @@
 export interface LogSampleInput {
   /** OTel severity number (1–24). ERROR (17+) and FATAL are always kept. */
   readonly severityNumber: number;
-  /** The message as written (after interpolation), used when no template is known. */
+  /**
+   * The message as written (after interpolation), used when no template is known. With a
+   * template a sampler does not read it, so an instrumentation may compute it lazily.
+   */
   readonly message: string;
   /** The message before interpolation (`'user %s logged in'`), when the logger has it. */
   readonly template?: string;
@@ -37,6 +40,11 @@ export interface LogSampler {
   decide(input: LogSampleInput): LogSampleDecision;
   /** `all`: instrumentations must consult {@link LogSampler.decide} before serialising. */
   readonly scope: 'export' | 'all';
+  /**
+   * Calls of {@link LogSampler.decide} that threw, counted by the caller that caught them (the
+   * line was kept, undecided); part of `sprintlens_log_sampler_decision_failures_total`.
+   */
+  failures: number;
 }
 
 /** Attribute names the decision travels under on a log record. */

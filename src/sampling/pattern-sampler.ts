@@ -4,13 +4,22 @@ import { PatternTable } from './pattern-table';
 import type { PatternEntry } from './pattern-table';
 import { templatePattern } from './printf-template';
 import type { SamplingPolicy } from './sampling-policy';
-import { SEV_ERROR, SEVERITY_NAMES, severityClass } from './severity';
+import {
+  SAMPLED_SEVERITY_COUNT,
+  SEV_ERROR,
+  SEV_FATAL,
+  SEV_TRACE,
+  SEVERITY_NAMES,
+  severityClass,
+} from './severity';
 import type { SeverityName } from './severity';
 import { traceUniform } from './trace-draw';
 
-/** Defaults of the sampler's tunables (documented in docs/log-sampling.md). */
+/**
+ * Defaults of the sampler's tunables (documented in docs/log-sampling.md). The default rates are
+ * the configuration's (`DEFAULTS.logRates` of src/config/resolve.ts).
+ */
 export const SAMPLER_DEFAULTS = {
-  rates: { TRACE: 0.01, DEBUG: 0.05, INFO: 0.2, WARN: 0.5 },
   budgetPerMinute: 1000,
   maxPatterns: 10_000,
   firstOccurrences: 5,
@@ -69,7 +78,10 @@ export class PatternSampler implements LogSampler {
   readonly kept = new Float64Array(6);
   /** Records of new patterns refused a table entry by the cardinality guard. */
   overflow = 0;
-  /** Calls of {@link decide} that failed (the line was kept). */
+  /**
+   * Calls of {@link decide} that threw, counted by the caller that caught them (`decideLine` of
+   * the log instrumentations, which keeps the line undecided).
+   */
   failures = 0;
 
   /** Output of the last {@link decideRecord}: the decision's attributes. */
@@ -113,7 +125,7 @@ export class PatternSampler implements LogSampler {
 
   private applyRates(): void {
     const policy = this.policyValue;
-    for (let sev = 0; sev < 4; sev++) {
+    for (let sev = SEV_TRACE; sev < SAMPLED_SEVERITY_COUNT; sev++) {
       if (policy === undefined) {
         this.effective[sev] = this.settings.rates[sev] as number;
       } else {
@@ -121,20 +133,24 @@ export class PatternSampler implements LogSampler {
         this.effective[sev] = rate === rate ? rate : policy.defaultRate;
       }
     }
-    this.effective[4] = 1;
-    this.effective[5] = 1;
+    this.effective[SEV_ERROR] = 1;
+    this.effective[SEV_FATAL] = 1;
   }
 
-  /** The {@link LogSampler} contract: one decision per line, as a small object. */
+  /**
+   * The {@link LogSampler} contract: one decision per line, as a small object. With a template
+   * the message is not read (an instrumentation may compute it lazily: a dropped line is then
+   * never formatted). Throws only if a dependency does (the random source); the caller keeps
+   * such a line undecided and counts it in {@link failures}.
+   */
   decide(input: LogSampleInput): LogSampleDecision {
-    let keep: boolean;
-    try {
-      keep = this.decideRecord(input.severityNumber, input.message, input.template, input.traceId);
-    } catch {
-      // Never break a log call: an undecidable line is kept, unsampled, and counted.
-      this.failures++;
-      return { keep: true, patternId: '', template: '', sampleRate: 1 };
-    }
+    const template = input.template;
+    const keep = this.decideRecord(
+      input.severityNumber,
+      typeof template === 'string' && template !== '' ? '' : input.message,
+      template,
+      input.traceId,
+    );
     return {
       keep,
       patternId: this.outId,

@@ -8,6 +8,8 @@
  * policy.
  */
 
+import { SEV_DEBUG, SEV_INFO, SEV_TRACE, SEV_WARN } from './severity';
+
 /** Most pattern rates a policy may carry. */
 export const MAX_POLICY_PATTERNS = 10_000;
 /** Longest accepted `version` string. */
@@ -32,12 +34,12 @@ export type PolicyParseResult =
   | { readonly ok: false; readonly reason: string };
 
 const SEVERITY_KEYS: Readonly<Record<string, number>> = Object.assign(Object.create(null), {
-  TRACE: 0,
-  DEBUG: 1,
-  INFO: 2,
-  WARN: 3,
+  TRACE: SEV_TRACE,
+  DEBUG: SEV_DEBUG,
+  INFO: SEV_INFO,
+  WARN: SEV_WARN,
 }) as Record<string, number>;
-const PATTERN_ID = /^[0-9a-f]{16}$/;
+export const PATTERN_ID = /^[0-9a-f]{16}$/;
 
 function isRate(value: unknown): value is number {
   return typeof value === 'number' && value >= 0 && value <= 1;

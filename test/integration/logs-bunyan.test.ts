@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { logPattern } from '../../src/sampling/log-pattern';
 import {
   byBody,
   expectCorrelated,
+  FIRST_OCCURRENCES,
   lines,
   modes,
+  occurrences,
   patchedThrough,
   receiverForFile,
   runBesideReference,
   runFixture,
+  SCOPE_ALL_ENV,
   severityOf,
   telemetryOf,
   withoutTraceFields,
@@ -77,16 +81,22 @@ describe.each([
       receiver,
       service: sampled,
       mode,
-      env: { FIXTURE_SAMPLER: 'all' },
+      env: SCOPE_ALL_ENV,
     });
     expect(result.code).toBe(0);
-    expect(result.stdout).not.toContain('please drop');
-    expect(lines(result.stdout)).toHaveLength(4);
-    const { logs } = await telemetryOf(receiver, sampled, 'bunyan-work', 4);
-    expect(logs).toHaveLength(4);
+    // The DEBUG line at rate 0: its first occurrences kept, its later repeats neither written…
+    expect(occurrences(result.stdout, 'please drop')).toBe(FIRST_OCCURRENCES);
+    expect(lines(result.stdout)).toHaveLength(4 + FIRST_OCCURRENCES);
+    const { logs } = await telemetryOf(receiver, sampled, 'bunyan-work', 4 + FIRST_OCCURRENCES);
+    // …nor exported.
+    expect(logs).toHaveLength(4 + FIRST_OCCURRENCES);
+    expect(logs.filter((l) => String(l.body).includes('please drop'))).toHaveLength(
+      FIRST_OCCURRENCES,
+    );
+    // Kept records carry the decision taken before bunyan wrote them (bunyan has no template).
     expect(byBody(logs, 'user ann logged in').attributes).toMatchObject({
-      'sprintlens.pattern.id': 'fixture-18',
-      'sprintlens.sample_rate': 4,
+      'sprintlens.pattern.id': logPattern('user ann logged in').id,
+      'sprintlens.sample_rate': 1,
     });
   });
 });

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { templatePattern } from '../../src/sampling/printf-template';
 import {
   byBody,
   expectCorrelated,
+  FIRST_OCCURRENCES,
   modes,
+  occurrences,
   receiverForFile,
   runBesideReference,
   runFixture,
+  SCOPE_ALL_ENV,
   severityOf,
   telemetryOf,
 } from './logs-harness';
@@ -49,16 +53,22 @@ describe.each(modes('logs', 'console'))('console, $kind', (mode) => {
       receiver,
       service: sampled,
       mode,
-      env: { FIXTURE_SAMPLER: 'all' },
+      env: SCOPE_ALL_ENV,
     });
     expect(result.code).toBe(0);
-    expect(result.stdout).not.toContain('please drop');
+    // The DEBUG line at rate 0: its first occurrences kept, its later repeats neither printed…
+    expect(occurrences(result.stdout, 'please drop')).toBe(FIRST_OCCURRENCES);
     expect(result.stdout).toContain('user ann logged in');
-    const { logs } = await telemetryOf(receiver, sampled, 'console-work', 4);
-    expect(logs).toHaveLength(4);
+    const { logs } = await telemetryOf(receiver, sampled, 'console-work', 4 + FIRST_OCCURRENCES);
+    // …nor exported.
+    expect(logs).toHaveLength(4 + FIRST_OCCURRENCES);
+    expect(logs.filter((l) => String(l.body).includes('please drop'))).toHaveLength(
+      FIRST_OCCURRENCES,
+    );
+    // Kept lines carry the decision taken before console printed them: the template's pattern.
     expect(byBody(logs, 'user ann logged in').attributes).toMatchObject({
-      'sprintlens.pattern.id': 'fixture-17',
-      'sprintlens.sample_rate': 4,
+      'sprintlens.pattern.id': templatePattern('user %s logged in').id,
+      'sprintlens.sample_rate': 1,
     });
   });
 });

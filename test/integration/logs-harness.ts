@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { SAMPLER_DEFAULTS } from '../../src/sampling/pattern-sampler';
 import { VERSIONS_DIR } from '../support/global-setup';
 import { OtlpReceiver } from '../support/otlp-receiver';
 import type { ReceivedLog, ReceivedSpan } from '../support/otlp-receiver';
@@ -95,6 +96,25 @@ export function runBesideReference(run: FixtureRun): Promise<[AppResult, AppResu
     runFixture(run),
     runFixture({ ...run, service: run.service + '-plain', env: undefined, uninstrumented: true }),
   ]);
+}
+
+/** First lines of a pattern the sampler always keeps, whatever its rate. */
+export const FIRST_OCCURRENCES = SAMPLER_DEFAULTS.firstOccurrences;
+
+/**
+ * Scope `all` with start()'s own sampler: DEBUG at rate 0, and the fixture's "please drop"
+ * DEBUG line logged past its first occurrences, so that its later repeats are dropped.
+ */
+export const SCOPE_ALL_ENV: Readonly<Record<string, string>> = {
+  SPRINTLENS_LOG_SAMPLING: 'on',
+  SPRINTLENS_LOG_SAMPLING_SCOPE: 'all',
+  SPRINTLENS_LOG_RATES: 'DEBUG=0',
+  FIXTURE_DROP_REPEATS: String(FIRST_OCCURRENCES + 3),
+};
+
+/** How many times `text` occurs in `output`. */
+export function occurrences(output: string, text: string): number {
+  return output.split(text).length - 1;
 }
 
 /** The debug line saying which loader path patched `module` (the ES-module hook or require). */

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { templatePattern } from '../../src/sampling/printf-template';
 import {
   byBody,
   expectCorrelated,
+  FIRST_OCCURRENCES,
   lines,
   modes,
+  occurrences,
   patchedThrough,
   receiverForFile,
   runBesideReference,
   runFixture,
+  SCOPE_ALL_ENV,
   severityOf,
   telemetryOf,
 } from './logs-harness';
@@ -70,19 +74,25 @@ describe.each([
       receiver,
       service: sampled,
       mode,
-      env: { FIXTURE_SAMPLER: 'all' },
+      env: SCOPE_ALL_ENV,
     });
     expect(result.code).toBe(0);
-    expect(result.stdout).not.toContain('please drop');
-    expect(lines(result.stdout)).toHaveLength(4);
-    const { logs } = await telemetryOf(receiver, sampled, 'pino-work', 4);
-    expect(logs).toHaveLength(4);
-    expect(logs.some((l) => String(l.body).includes('please drop'))).toBe(false);
+    // The DEBUG line at rate 0: its first occurrences kept, its later repeats neither written…
+    expect(occurrences(result.stdout, 'please drop')).toBe(FIRST_OCCURRENCES);
+    expect(lines(result.stdout)).toHaveLength(4 + FIRST_OCCURRENCES);
+    const { logs } = await telemetryOf(receiver, sampled, 'pino-work', 4 + FIRST_OCCURRENCES);
+    // …nor exported.
+    expect(logs).toHaveLength(4 + FIRST_OCCURRENCES);
+    const drops = logs.filter((l) => String(l.body).includes('please drop'));
+    expect(drops).toHaveLength(FIRST_OCCURRENCES);
+    for (const drop of drops) expect(drop.attributes['sprintlens.sample_rate']).toBe(1);
+    // Kept lines carry the decision taken before pino wrote them: the template's pattern.
     const login = byBody(logs, 'user ann logged in');
+    const pattern = templatePattern('user %s logged in');
     expect(login.attributes).toMatchObject({
-      'sprintlens.pattern.id': 'fixture-17',
-      'log.record.template': 'user %s logged in',
-      'sprintlens.sample_rate': 4,
+      'sprintlens.pattern.id': pattern.id,
+      'log.record.template': pattern.template,
+      'sprintlens.sample_rate': 1,
     });
   });
 });

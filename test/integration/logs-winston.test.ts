@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { templatePattern } from '../../src/sampling/printf-template';
 import {
   byBody,
   expectCorrelated,
+  FIRST_OCCURRENCES,
   lines,
   modes,
+  occurrences,
   patchedThrough,
   receiverForFile,
   runBesideReference,
   runFixture,
+  SCOPE_ALL_ENV,
   severityOf,
   telemetryOf,
   withoutTraceFields,
@@ -69,16 +73,22 @@ describe.each(modes('logs', 'winston'))('winston 3, $kind', (mode) => {
       receiver,
       service: sampled,
       mode,
-      env: { FIXTURE_SAMPLER: 'all' },
+      env: SCOPE_ALL_ENV,
     });
     expect(result.code).toBe(0);
-    expect(result.stdout).not.toContain('please drop');
-    expect(lines(result.stdout)).toHaveLength(4);
-    const { logs } = await telemetryOf(receiver, sampled, 'winston-work', 4);
-    expect(logs).toHaveLength(4);
+    // The DEBUG line at rate 0: its first occurrences kept, its later repeats neither written…
+    expect(occurrences(result.stdout, 'please drop')).toBe(FIRST_OCCURRENCES);
+    expect(lines(result.stdout)).toHaveLength(4 + FIRST_OCCURRENCES);
+    const { logs } = await telemetryOf(receiver, sampled, 'winston-work', 4 + FIRST_OCCURRENCES);
+    // …nor exported.
+    expect(logs).toHaveLength(4 + FIRST_OCCURRENCES);
+    expect(logs.filter((l) => String(l.body).includes('please drop'))).toHaveLength(
+      FIRST_OCCURRENCES,
+    );
+    // Kept lines carry the decision taken before winston's formats ran: the template's pattern.
     expect(byBody(logs, 'user ann logged in').attributes).toMatchObject({
-      'sprintlens.pattern.id': 'fixture-17',
-      'sprintlens.sample_rate': 4,
+      'sprintlens.pattern.id': templatePattern('user %s logged in').id,
+      'sprintlens.sample_rate': 1,
     });
   });
 });

@@ -8,7 +8,14 @@ import {
   setActiveLogSampler,
   TEMPLATE_ATTRIBUTE,
 } from '../../../src/sampling/log-sampler';
-import { hostileValues, KeywordSampler, logHarness } from './log-harness';
+import { templatePattern } from '../../../src/sampling/printf-template';
+import {
+  DropAllSampler,
+  hostileValues,
+  installSampler,
+  logHarness,
+  shutdownSamplers,
+} from './log-harness';
 import type { LogHarness } from './log-harness';
 
 const METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
@@ -18,23 +25,28 @@ type Method = (typeof METHODS)[number];
 // console output is checked in spawned processes by test/integration/logs-console.test.ts).
 const printed: { method: Method; args: unknown[] }[] = [];
 const saved = new Map<Method, (...args: unknown[]) => void>();
+/** The recording methods installed before the instrumentation patched console. */
+const installed = new Map<Method, (...args: unknown[]) => void>();
 let instrumentation: ConsoleInstrumentation;
 let harness: LogHarness;
 
 beforeAll(() => {
   for (const method of METHODS) {
     saved.set(method, console[method]);
-    console[method] = (...args: unknown[]) => {
+    const record = (...args: unknown[]): void => {
       printed.push({ method, args });
     };
+    installed.set(method, record);
+    console[method] = record;
   }
   instrumentation = new ConsoleInstrumentation();
   harness = logHarness(instrumentation);
 });
-afterEach(() => {
+afterEach(async () => {
   harness.reset();
   printed.length = 0;
   setActiveLogSampler(undefined);
+  await shutdownSamplers();
   instrumentation.enable();
 });
 afterAll(async () => {
@@ -128,21 +140,50 @@ describe('console', () => {
   });
 
   it('scope all: a dropped line is not printed; errors always are', () => {
-    setActiveLogSampler(new KeywordSampler('all'));
-    console.log('drop %s', 'this');
+    installSampler('all'); // DEBUG dropped, INFO kept
+    console.debug('drop %s', 'this');
     console.log('keep %s', 'this');
     console.error('drop ignored for errors');
     expect(printed.map((p) => p.args[0])).toEqual(['keep %s', 'drop ignored for errors']);
     const records = harness.records();
     expect(records).toHaveLength(2);
     expect(records[0]!.attributes).toMatchObject({
-      [PATTERN_ID_ATTRIBUTE]: 'p-7',
-      [SAMPLE_RATE_ATTRIBUTE]: 4,
+      [PATTERN_ID_ATTRIBUTE]: templatePattern('keep %s').id,
+      [SAMPLE_RATE_ATTRIBUTE]: 1,
     });
+  });
+
+  it.each(['all', 'export'] as const)(
+    'scope %s: a dropped templated line is never formatted; a kept one once',
+    (scope) => {
+      installSampler(scope); // DEBUG dropped, INFO kept
+      let formatted = 0;
+      const value = {
+        toString(): string {
+          formatted++;
+          return 'v';
+        },
+      };
+      console.debug('value %s', value);
+      expect(formatted).toBe(0);
+      console.info('value %s', value);
+      expect(formatted).toBe(1); // the record's body (the recording console does not format)
+      expect(harness.records().map((r) => r.body)).toEqual(['value v']);
+    },
+  );
+
+  it('ERROR and FATAL lines are printed and emitted even when a sampler says drop', () => {
+    // A stand-in: the real sampler keeps them itself, so it cannot show this.
+    setActiveLogSampler(new DropAllSampler('all'));
+    console.info('an info line');
+    console.error('an error line');
+    expect(printed.map((p) => p.args[0])).toEqual(['an error line']);
+    expect(harness.records().map((r) => r.body)).toEqual(['an error line']);
   });
 
   it('disabled: console is restored and nothing is emitted', () => {
     instrumentation.disable();
+    for (const method of METHODS) expect(console[method]).toBe(installed.get(method));
     console.log('after disable');
     expect(printed).toHaveLength(1);
     expect(harness.records()).toEqual([]);

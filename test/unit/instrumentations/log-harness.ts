@@ -1,8 +1,8 @@
 /**
  * Shared pieces of the log instrumentation tests: a real LoggerProvider exporting to an
  * InMemoryLogRecordExporter, a real TracerProvider with the async-hooks context manager (so
- * records pick up the active span), and a small deterministic LogSampler: a test double of our
- * own sampling contract, installed with setActiveLogSampler.
+ * records pick up the active span), and the real sampler (createLogSampling) with settings that
+ * make every decision known in advance.
  */
 import { context } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
@@ -17,13 +17,16 @@ import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
+import { createLogSampling } from '../../../src/sampling/create-log-sampling-processor';
+import type { LogSampling } from '../../../src/sampling/create-log-sampling-processor';
 import { setActiveLogSampler } from '../../../src/sampling/log-sampler';
 import type {
   LogSampleDecision,
   LogSampleInput,
   LogSampler,
 } from '../../../src/sampling/log-sampler';
+import type { PatternSampler } from '../../../src/sampling/pattern-sampler';
 import { VERSIONS_DIR } from '../../support/global-setup';
 
 export interface LogHarness {
@@ -82,9 +85,10 @@ export function logHarnessForFile(instrumentation: Instrumentation): LogHarness 
   beforeAll(() => {
     harness = logHarness(instrumentation);
   });
-  afterEach(() => {
+  afterEach(async () => {
     current().reset();
     setActiveLogSampler(undefined);
+    await shutdownSamplers();
     instrumentation.enable();
   });
   afterAll(async () => {
@@ -105,22 +109,53 @@ export function logHarnessForFile(instrumentation: Instrumentation): LogHarness 
   };
 }
 
+/** Rates of the sampling tests: TRACE and DEBUG lines are dropped, INFO and WARN kept. */
+export const DROP_DEBUG = { TRACE: 0, DEBUG: 0, INFO: 1, WARN: 1 } as const;
+
+/** The real sampler, installed, with what it was asked. */
+export interface TestSampler {
+  readonly sampling: LogSampling;
+  readonly sampler: PatternSampler;
+  /** The inputs of its `decide` calls, in order. */
+  inputs(): LogSampleInput[];
+}
+
+const samplings: LogSampling[] = [];
+
 /**
- * Deterministic sampler: drops every line whose message or template contains "drop", keeps the
- * rest at rate 4, and records what it was asked.
+ * The real sampler, as `start()` installs it (active, in `scope`), made deterministic: rates of
+ * 0 or 1 only and no first occurrences (a new pattern is not kept for being new), so every
+ * decision is known in advance. Shut down after the test ({@link shutdownSamplers}).
  */
-export class KeywordSampler implements LogSampler {
-  readonly inputs: LogSampleInput[] = [];
-  constructor(readonly scope: 'export' | 'all' = 'all') {}
+export function installSampler(
+  scope: 'export' | 'all',
+  rates: Readonly<Record<'TRACE' | 'DEBUG' | 'INFO' | 'WARN', 0 | 1>> = DROP_DEBUG,
+): TestSampler {
+  const sampling = createLogSampling({ scope, rates, firstOccurrences: 0, setActive: true });
+  samplings.push(sampling);
+  const decide = vi.spyOn(sampling.sampler, 'decide');
+  return {
+    sampling,
+    sampler: sampling.sampler,
+    inputs: () => decide.mock.calls.map(([input]) => input),
+  };
+}
+
+/** Shuts down (and so uninstalls) the samplers {@link installSampler} made. */
+export async function shutdownSamplers(): Promise<void> {
+  await Promise.all(samplings.splice(0).map((s) => s.shutdown()));
+}
+
+/**
+ * A stand-in that answers "drop" for every line, ERROR and FATAL included: a decision the real
+ * sampler never makes (it keeps them at p = 1), needed to show that the instrumentations write
+ * and emit such lines whatever a sampler says.
+ */
+export class DropAllSampler implements LogSampler {
+  failures = 0;
+  constructor(readonly scope: 'export' | 'all') {}
   decide(input: LogSampleInput): LogSampleDecision {
-    this.inputs.push({ ...input });
-    const text = input.template ?? input.message;
-    return {
-      keep: !text.includes('drop'),
-      patternId: 'p-' + text.length,
-      template: text,
-      sampleRate: 4,
-    };
+    return { keep: false, patternId: 'dropped', template: input.template ?? '', sampleRate: 1 };
   }
 }
 

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PinoInstrumentation } from '../../../instrumentations/pino';
+import { PINO_PATCHED } from '../../../instrumentations/pino/instrumentation';
 import {
   PATTERN_ID_ATTRIBUTE,
   SAMPLE_RATE_ATTRIBUTE,
@@ -10,10 +11,11 @@ import {
   TEMPLATE_ATTRIBUTE,
 } from '../../../src/sampling/log-sampler';
 import { sdkRegistry } from '../../../src/metrics/registry';
+import { templatePattern } from '../../../src/sampling/printf-template';
 import { REPO_ROOT } from '../../support/spawn-app';
 import {
   hostileValues,
-  KeywordSampler,
+  installSampler,
   LineSink,
   logHarnessForFile,
   requireVersion,
@@ -72,7 +74,8 @@ function writeBoth(
 
 describe.each(VERSIONS)('$label', ({ load }) => {
   it('is patched: the factory is our wrapper and exposes pino’s own properties', () => {
-    const pino = load() as unknown as Record<string, unknown>;
+    const pino = load() as unknown as Record<string | symbol, unknown>;
+    expect(pino[PINO_PATCHED]).toBe(true);
     expect(typeof pino.destination).toBe('function');
     expect(typeof pino.symbols).toBe('object');
     expect(pino.default).toBe(pino);
@@ -202,12 +205,11 @@ describe.each(VERSIONS)('$label', ({ load }) => {
 
   it('scope all: a dropped line is neither written nor emitted; a kept one carries the decision', () => {
     const pino = load();
-    const sampler = new KeywordSampler('all');
-    setActiveLogSampler(sampler);
+    const sampler = installSampler('all'); // DEBUG dropped, INFO kept
     const sink = new LineSink();
     const log = pino(OPTIONS, sink);
     harness.inSpan(() => {
-      log.info('please drop me %s', 'now');
+      log.debug('please drop me %s', 'now');
       log.info('keep %s', 'me');
       log.error('drop is ignored for errors');
       log.fatal({ k: 1 }, 'drop fatal too');
@@ -223,34 +225,37 @@ describe.each(VERSIONS)('$label', ({ load }) => {
       'drop is ignored for errors',
       'drop fatal too',
     ]);
+    // The sampler's decision, attached: the pattern of the template, not of the line.
+    const keep = templatePattern('keep %s');
     expect(records[0]!.attributes).toMatchObject({
-      [PATTERN_ID_ATTRIBUTE]: 'p-7',
-      [TEMPLATE_ATTRIBUTE]: 'keep %s',
-      [SAMPLE_RATE_ATTRIBUTE]: 4,
+      [PATTERN_ID_ATTRIBUTE]: keep.id,
+      [TEMPLATE_ATTRIBUTE]: keep.template,
+      [SAMPLE_RATE_ATTRIBUTE]: 1,
     });
-    expect(sampler.inputs.map((i) => i.template)).toEqual([
+    expect(sampler.inputs().map((i) => i.template)).toEqual([
       'please drop me %s',
       'keep %s',
       undefined,
       undefined,
     ]);
-    expect(sampler.inputs[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(sampler.inputs()[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('scope export: every line is written; only kept lines become records, decided once', () => {
     const pino = load();
-    const sampler = new KeywordSampler('export');
-    setActiveLogSampler(sampler);
+    const sampler = installSampler('export'); // DEBUG dropped, INFO kept
     const sink = new LineSink();
     const log = pino(OPTIONS, sink);
-    log.info('please drop me %s', 'now');
+    log.debug('please drop me %s', 'now');
     log.info('keep %s', 'me');
     log.error('drop is ignored for errors');
     expect(sink.lines).toHaveLength(3);
     const records = harness.records();
     expect(records.map((r) => r.body)).toEqual(['keep me', 'drop is ignored for errors']);
-    expect(records[0]!.attributes[SAMPLE_RATE_ATTRIBUTE]).toBe(4);
-    expect(sampler.inputs).toHaveLength(3);
+    expect(records[0]!.attributes[SAMPLE_RATE_ATTRIBUTE]).toBe(1);
+    expect(records[0]!.attributes[PATTERN_ID_ATTRIBUTE]).toBe(templatePattern('keep %s').id);
+    expect(sampler.inputs()).toHaveLength(3);
+    expect(sampler.sampler.seen.reduce((a, b) => a + b)).toBe(3);
   });
 
   it('counts what it does not pass on: lines not written, records not built, fields over the bound', async () => {
@@ -261,11 +266,11 @@ describe.each(VERSIONS)('$label', ({ load }) => {
       records: await counter('sprintlens_log_records_not_built_total'),
       fields: await counter('sprintlens_log_fields_dropped_total'),
     };
-    setActiveLogSampler(new KeywordSampler('all'));
-    log.info('drop %s', 'one');
-    log.info('drop %s', 'two');
-    setActiveLogSampler(new KeywordSampler('export'));
-    log.info('drop %s', 'three');
+    installSampler('all');
+    log.debug('drop %s', 'one');
+    log.debug('drop %s', 'two');
+    installSampler('export');
+    log.debug('drop %s', 'three');
     setActiveLogSampler(undefined);
     const wide: Record<string, number> = {};
     for (let i = 0; i < 70; i++) wide[`f${i}`] = i;
@@ -279,10 +284,10 @@ describe.each(VERSIONS)('$label', ({ load }) => {
   it('disabled: plain pino, no records, no trace fields', () => {
     const pino = load();
     instrumentation.disable();
-    setActiveLogSampler(new KeywordSampler('all'));
+    installSampler('all'); // would drop the DEBUG line
     const sink = new LineSink();
     const log = pino(OPTIONS, sink);
-    harness.inSpan(() => log.info('drop nothing when disabled'));
+    harness.inSpan(() => log.debug('drop nothing when disabled'));
     expect(sink.lines).toHaveLength(1);
     expect(sink.lines[0]).not.toContain('trace_id');
     expect(harness.records()).toEqual([]);

@@ -3,6 +3,7 @@
  * printf templates, policies, the bounded table and the metrics.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { decideLine } from '../../../instrumentations/logs-common/sampling';
 import { sdkRegistry } from '../../../src/metrics/registry';
 import { createLogSampling } from '../../../src/sampling/create-log-sampling-processor';
 import type { LogSampling } from '../../../src/sampling/create-log-sampling-processor';
@@ -134,9 +135,12 @@ describe('failures', () => {
     const broken = (): number => {
       throw new Error('random source failed');
     };
-    open = pipeline({ random: broken, firstOccurrences: 0 });
+    open = pipeline({ random: broken, firstOccurrences: 0, setActive: true });
     const s = open.sampling.sampler;
-    expect(s.decide({ severityNumber: 9, message: 'a line' })).toMatchObject({ keep: true });
+    // An instrumentation's line: kept undecided (no decision attached), counted once.
+    expect(() => s.decide({ severityNumber: 9, message: 'a line' })).toThrow();
+    expect(s.failures).toBe(0); // counted by the caller that catches, not twice
+    expect(decideLine({ severityNumber: 9, message: 'a line' })).toBeUndefined();
     expect(s.failures).toBe(1);
     open.logger.emit({ severityNumber: 9, body: 'another line' });
     expect(open.drain().map((r) => r.body)).toEqual(['another line']);
