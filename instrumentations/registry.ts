@@ -36,22 +36,12 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   {
     name: 'openai',
     modules: ['openai'],
-    create: (o) =>
-      new OpenAIInstrumentation({
-        captureContent: o.captureContent,
-        ...(o.pricesFile === undefined ? {} : { pricesFile: o.pricesFile }),
-        ...(o.redaction === undefined ? {} : { redaction: o.redaction }),
-      }),
+    create: (options) => new OpenAIInstrumentation(options),
   },
   {
     name: 'anthropic',
     modules: ['@anthropic-ai/sdk'],
-    create: (o) =>
-      new AnthropicInstrumentation({
-        captureContent: o.captureContent,
-        ...(o.pricesFile === undefined ? {} : { pricesFile: o.pricesFile }),
-        ...(o.redaction === undefined ? {} : { redaction: o.redaction }),
-      }),
+    create: (options) => new AnthropicInstrumentation(options),
   },
   { name: 'langchain', modules: ['@langchain/core'] },
   { name: 'pino', modules: ['pino'], create: () => new PinoInstrumentation() },

@@ -1,3 +1,4 @@
+import { partsText } from '../genai';
 import type { ChatMessage, ContentCapture, MessagePart } from '../genai';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
@@ -65,30 +66,18 @@ function addBlocks(parts: MessagePart[], value: unknown, content: ContentCapture
           type: 'tool_call',
           id: asString(block.id),
           name: asString(block.name) ?? '',
-          arguments: content.text(
-            typeof block.input === 'string' ? block.input : JSON.stringify(block.input ?? {}),
-          ),
+          arguments: content.text(block.input ?? {}),
         });
         break;
       case 'tool_result':
         parts.push({
           type: 'tool_call_response',
           id: asString(block.tool_use_id),
-          response: content.text(toolResultText(block.content)),
+          response: content.text(partsText(block.content) ?? ''),
         });
         break;
       default:
         parts.push({ type });
     }
   }
-}
-
-function toolResultText(value: unknown): unknown {
-  if (!Array.isArray(value)) return value ?? '';
-  let text = '';
-  for (const part of value) {
-    const t = asString(asObject(part)?.text);
-    if (t !== undefined) text += t;
-  }
-  return text;
 }

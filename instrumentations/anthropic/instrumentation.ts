@@ -1,15 +1,12 @@
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type {
   InstrumentationConfig,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
 import { debug } from '../../src/diag';
 import { VERSION } from '../../src/version';
-import { GenAiMetrics, reportInternal, wrapAsResponse } from '../genai';
-import type { GenAiConfig, GenAiTelemetry } from '../genai';
-import { ConfiguredTelemetry } from '../genai/configured-telemetry';
-import { sdkModuleDefinitions } from '../genai/module-definitions';
-import { asResponseToUnwrap, asResponseToWrap, isWrapped } from '../genai/patching';
+import type { GenAiConfig } from '../genai';
+import { GenAiInstrumentationBase } from '../genai/instrumentation-base';
+import { isWrapped, sdkRoot } from '../genai/patching';
 import { wrapCreate, wrapStream } from './wrap';
 import type { WrapSettings } from './wrap';
 
@@ -34,9 +31,7 @@ interface MessagesPrototype {
  * `Messages.prototype` is reached through the static `Anthropic.Messages` the package's main
  * entry exports, so CommonJS and ES-module copies are both patched.
  */
-export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstrumentationConfig> {
-  private metrics: GenAiMetrics | undefined;
-  private configured = new ConfiguredTelemetry();
+export class AnthropicInstrumentation extends GenAiInstrumentationBase<AnthropicInstrumentationConfig> {
   private readonly settings: WrapSettings;
 
   constructor(config: AnthropicInstrumentationConfig = {}) {
@@ -45,76 +40,40 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
   }
 
   protected override init(): InstrumentationNodeModuleDefinition[] {
-    return sdkModuleDefinitions({
+    return this.sdkDefinitions({
       name: '@anthropic-ai/sdk',
       supportedRanges: SUPPORTED_ANTHROPIC_VERSIONS,
       unsupportedRanges: ['<0.60.0 || >=2'],
-      patch: (exports) => this.patch(exports),
-      unpatch: (exports) => this.unpatch(exports),
     });
   }
 
-  protected override _updateMetricInstruments(): void {
-    this.metrics = new GenAiMetrics(this.meter);
-  }
-
-  override setConfig(config: AnthropicInstrumentationConfig = {}): void {
-    super.setConfig(config);
-    // The base constructor calls this before our fields are initialised: assign, do not mutate.
-    this.configured = new ConfiguredTelemetry();
-  }
-
-  /** Tracer, metrics, prices and content capture as currently configured. */
-  private telemetry(): GenAiTelemetry {
-    return this.configured.build(this._config, this.tracer, this.metrics);
-  }
-
-  private root(exports: unknown): Record<string, unknown> {
-    const root = (exports as { Anthropic?: unknown; default?: unknown } | null) ?? {};
-    return (root.Anthropic ?? root.default ?? root) as Record<string, unknown>;
-  }
-
   private messagesPrototype(exports: unknown): MessagesPrototype | undefined {
-    const Messages = this.root(exports).Messages;
+    const Messages = sdkRoot(exports, 'Anthropic').Messages;
     return typeof Messages === 'function' ? (Messages.prototype as MessagesPrototype) : undefined;
   }
 
-  private patch(exports: unknown): void {
-    try {
-      const apiPromise = asResponseToWrap(exports);
-      if (apiPromise !== undefined) {
-        this._wrap(apiPromise, 'asResponse', wrapAsResponse as (original: unknown) => unknown);
-      }
-      const messages = this.messagesPrototype(exports);
-      if (messages === undefined || typeof messages.create !== 'function') {
-        debug('@anthropic-ai/sdk: Messages.create not found; not instrumented');
-        return;
-      }
-      if (!isWrapped(messages.create)) {
-        this._wrap(
-          messages,
-          'create',
-          wrapCreate(this.settings) as (original: Method | undefined) => Method,
-        );
-      }
-      if (typeof messages.stream === 'function' && !isWrapped(messages.stream)) {
-        this._wrap(messages, 'stream', wrapStream() as (original: Method | undefined) => Method);
-      }
-    } catch (error) {
-      reportInternal('patching @anthropic-ai/sdk', error);
+  protected override patchSdk(exports: unknown): void {
+    const messages = this.messagesPrototype(exports);
+    if (messages === undefined || typeof messages.create !== 'function') {
+      debug('@anthropic-ai/sdk: Messages.create not found; not instrumented');
+      return;
+    }
+    if (!isWrapped(messages.create)) {
+      this._wrap(
+        messages,
+        'create',
+        wrapCreate(this.settings) as (original: Method | undefined) => Method,
+      );
+    }
+    if (typeof messages.stream === 'function' && !isWrapped(messages.stream)) {
+      this._wrap(messages, 'stream', wrapStream() as (original: Method | undefined) => Method);
     }
   }
 
-  private unpatch(exports: unknown): void {
-    try {
-      const apiPromise = asResponseToUnwrap(exports);
-      if (apiPromise !== undefined) this._unwrap(apiPromise, 'asResponse');
-      const messages = this.messagesPrototype(exports);
-      if (messages === undefined) return;
-      if (isWrapped(messages.create)) this._unwrap(messages, 'create');
-      if (isWrapped(messages.stream)) this._unwrap(messages, 'stream');
-    } catch (error) {
-      reportInternal('unpatching @anthropic-ai/sdk', error);
-    }
+  protected override unpatchSdk(exports: unknown): void {
+    const messages = this.messagesPrototype(exports);
+    if (messages === undefined) return;
+    if (isWrapped(messages.create)) this._unwrap(messages, 'create');
+    if (isWrapped(messages.stream)) this._unwrap(messages, 'stream');
   }
 }

@@ -80,8 +80,8 @@ class MessageStreamObserver implements ChunkObserver<unknown> {
     private readonly content: ContentCapture | undefined,
   ) {
     this.blocks = content === undefined ? undefined : [];
-    // Past the capture limit (plus redaction margin) nothing more can be shown: stop growing.
-    this.limit = content === undefined ? 0 : content.maxChars + 1024;
+    // Past what can reach the span nothing more is kept (one piece over marks the cut).
+    this.limit = content === undefined ? 0 : content.keepChars;
   }
 
   onChunk(value: unknown): boolean {

@@ -5,11 +5,6 @@ export function setNumber(attributes: Attributes, key: string, value: unknown): 
   if (typeof value === 'number' && Number.isFinite(value)) attributes[key] = value;
 }
 
-/** Sets `key` when `value` is a non-empty string. */
-export function setString(attributes: Attributes, key: string, value: unknown): void {
-  if (typeof value === 'string' && value !== '') attributes[key] = value;
-}
-
 /** Sets `key` to a string array from a string or an array of strings (stop sequences). */
 export function setStringArray(attributes: Attributes, key: string, value: unknown): void {
   if (typeof value === 'string') attributes[key] = [value];

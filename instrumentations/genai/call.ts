@@ -78,7 +78,8 @@ export class GenAiCall {
 
   constructor(
     private readonly telemetry: GenAiTelemetry,
-    private readonly start: GenAiCallStart,
+    /** What the provider knew when the call started. */
+    readonly start: GenAiCallStart,
   ) {
     const attributes = start.attributes;
     attributes[ATTR_OPERATION_NAME] = start.operation;
@@ -191,31 +192,21 @@ export class GenAiCall {
       }
     }
     // Plain additions; prom-client reads them at scrape time (see usage-metrics.ts).
-    llmUsage.record({
-      provider: this.start.provider,
-      operation: this.start.operation,
-      model: this.start.requestModel ?? this.responseModel,
+    const start = this.start;
+    llmUsage.add(
+      start.provider,
+      start.operation,
+      start.requestModel ?? this.responseModel,
       errorType,
       usage,
-      costUsd: cost,
-    });
-    this.telemetry.metrics?.record({
-      operation: this.start.operation,
-      provider: this.start.provider,
-      requestModel: this.start.requestModel,
-      responseModel: this.responseModel,
-      serverAddress: this.start.serverAddress,
-      serverPort: this.start.serverPort,
-      errorType,
-      durationSeconds,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-    });
+      cost,
+    );
+    this.telemetry.metrics?.record(this, errorType, durationSeconds);
   }
 }
 
 /** `error.type`: the error's class name (`RateLimitError`, `APIConnectionError`, …). */
-export function errorTypeOf(error: unknown): string {
+function errorTypeOf(error: unknown): string {
   if (error instanceof Error) {
     const name = error.constructor?.name;
     return typeof name === 'string' && name !== '' && name !== 'Error' ? name : error.name;

@@ -1,4 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
+import { reportWarning } from '../../src/diag';
+import { ConfigInvalidOptionTypeError } from '../../src/errors';
 import type { GenAiConfig } from './config';
 import { ContentCapture } from './content';
 import { loadPriceBook } from './load-prices';
@@ -7,34 +9,62 @@ import type { PriceBook } from './prices';
 import type { GenAiTelemetry } from './telemetry';
 
 /**
- * The price book and content capture an LLM instrumentation's config asks for. Both are built on
- * first use (reading a price file is not free) and kept: the instrumentation makes a new one
- * whenever its config is set.
+ * The telemetry one config of an LLM instrumentation asks for. The price book and the content
+ * capture are built once, when the instrumentation first needs them after its config was set
+ * (reading a price file is not free, so not before); the {@link GenAiTelemetry} handed to calls
+ * is kept until the tracer or the metrics instruments change.
  */
 export class ConfiguredTelemetry {
-  private prices: PriceBook | undefined;
-  private content: ContentCapture | undefined;
-  private contentKey: unknown;
+  private readonly prices: PriceBook;
+  private readonly content: ContentCapture | undefined;
+  private readonly metricsOn: boolean;
+  private current: GenAiTelemetry | undefined;
+  /** The metrics `current` was built with (its own field is unset when metrics are off). */
+  private currentMetrics: GenAiMetrics | undefined;
 
-  /** Tracer, metrics, prices and content capture for `config`. */
-  build(config: GenAiConfig, tracer: Tracer, metrics: GenAiMetrics | undefined): GenAiTelemetry {
-    this.prices ??= loadPriceBook(config);
-    let content: ContentCapture | undefined;
-    if (config.captureContent === true) {
-      if (this.content === undefined || this.contentKey !== config) {
-        this.content = new ContentCapture({
-          maxChars: config.contentMaxChars,
-          redaction: config.redaction,
-        });
-        this.contentKey = config;
-      }
-      content = this.content;
+  constructor(config: GenAiConfig) {
+    this.prices = loadPriceBook(config);
+    this.content = config.captureContent === true ? contentCapture(config) : undefined;
+    this.metricsOn = config.metrics !== false;
+  }
+
+  /** Tracer, metrics, prices and content capture: the same object while nothing changes. */
+  telemetry(tracer: Tracer, metrics: GenAiMetrics | undefined): GenAiTelemetry {
+    const current = this.current;
+    if (current !== undefined && current.tracer === tracer && this.currentMetrics === metrics) {
+      return current;
     }
-    return {
+    this.currentMetrics = metrics;
+    return (this.current = {
       tracer,
-      metrics: config.metrics === false ? undefined : metrics,
+      metrics: this.metricsOn ? metrics : undefined,
       prices: this.prices,
-      content,
-    };
+      content: this.content,
+    });
+  }
+}
+
+/**
+ * The content capture `config` asks for, or none when its `redaction` option is invalid: content
+ * is then not captured at all (never captured unredacted), calls still get their spans, and the
+ * problem is reported once, as `SL_CONFIG_INVALID_OPTION_TYPE`.
+ */
+function contentCapture(config: GenAiConfig): ContentCapture | undefined {
+  try {
+    return new ContentCapture({ maxChars: config.contentMaxChars, redaction: config.redaction });
+  } catch (error) {
+    // createRedactor's TypeErrors name the faulty entry (its index and kind), never content.
+    const problem = error instanceof TypeError ? error.message : 'an unexpected error';
+    // Once per config by construction: bypass the per-code rate limit, which another
+    // SL_CONFIG_INVALID_OPTION_TYPE reported at start-up could otherwise use up.
+    reportWarning(
+      new ConfigInvalidOptionTypeError({
+        source: 'redaction',
+        expected: `valid redaction options (${problem})`,
+        fallback: 'no content capture for LLM calls (spans and metrics are still recorded)',
+      }),
+      0,
+    );
+    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { createRedactor } from '../../src/redaction';
 import type { RedactionOptions, Redactor } from '../../src/redaction';
+import { asObject, asString } from './narrow';
 
 /** Options of content capture (opt-in). */
 export interface ContentCaptureOptions {
@@ -25,36 +26,42 @@ export interface ChatMessage {
   finish_reason?: string;
 }
 
-export const DEFAULT_MAX_CONTENT_CHARS = 16_384;
-// Redact a little past the cut so a secret straddling it is still recognised and removed.
+const DEFAULT_MAX_CONTENT_CHARS = 16_384;
+/** Characters past the cut that are still redacted, so a secret straddling it is recognised. */
 const REDACTION_MARGIN = 512;
 
 /**
  * Prepares captured text for a span: redacted first (so truncation cannot expose half a secret
  * that redaction would have recognised), then cut to `maxChars` with a marker.
+ *
+ * @throws TypeError when `options.redaction` is invalid (see `createRedactor`).
  */
 export class ContentCapture {
   readonly maxChars: number;
+  /**
+   * The most characters of one string that can influence what reaches a span (`maxChars` plus
+   * the redaction margin): text accumulated from a stream may stop growing once it is longer.
+   */
+  readonly keepChars: number;
   private readonly redact: Redactor;
 
   constructor(options: ContentCaptureOptions = {}) {
     const max = options.maxChars;
     this.maxChars =
       typeof max === 'number' && Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_CONTENT_CHARS;
+    this.keepChars = this.maxChars + REDACTION_MARGIN;
     this.redact = createRedactor(options.redaction);
   }
 
   /** Redacted, truncated text. Non-strings become their JSON (or `String`) form first. */
   text(value: unknown): string {
     const raw = typeof value === 'string' ? value : safeStringify(value);
-    const head =
-      raw.length > this.maxChars + REDACTION_MARGIN
-        ? raw.slice(0, this.maxChars + REDACTION_MARGIN)
-        : raw;
+    const head = raw.length > this.keepChars ? cut(raw, this.keepChars) : raw;
     const redacted = this.redact(head);
-    if (redacted.length <= this.maxChars && head.length === raw.length) return redacted;
-    if (redacted.length <= this.maxChars) return redacted + TRUNCATED;
-    return redacted.slice(0, this.maxChars) + TRUNCATED;
+    if (redacted.length <= this.maxChars) {
+      return head.length === raw.length ? redacted : redacted + TRUNCATED;
+    }
+    return cut(redacted, this.maxChars) + TRUNCATED;
   }
 
   /** JSON of messages or parts, every string inside already passed through {@link text}. */
@@ -65,6 +72,26 @@ export class ContentCapture {
 
 /** Appended to a cut string. */
 export const TRUNCATED = '…[truncated]';
+
+/**
+ * The concatenated `text` of an array of content parts (`[{ type: 'text', text }]`); any other
+ * value is returned as it is.
+ */
+export function partsText(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  let text = '';
+  for (const part of value) {
+    const t = asString(asObject(part)?.text);
+    if (t !== undefined) text += t;
+  }
+  return text;
+}
+
+/** The first `length` code units of `text`, one fewer if that would split a surrogate pair. */
+function cut(text: string, length: number): string {
+  const last = text.charCodeAt(length - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
+}
 
 function safeStringify(value: unknown): string {
   try {

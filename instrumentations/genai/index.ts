@@ -4,18 +4,16 @@
  * prices. Provider folders (openai/, anthropic/) hold only what differs between SDKs.
  */
 export * from './semconv';
-export { GenAiCall, errorTypeOf } from './call';
+export { GenAiCall } from './call';
 export type { GenAiCallStart, StreamOutcome } from './call';
-export { ContentCapture, DEFAULT_MAX_CONTENT_CHARS, TRUNCATED } from './content';
+export { ContentCapture, TRUNCATED, partsText } from './content';
 export type { ChatMessage, ContentCaptureOptions, MessagePart } from './content';
-export { GenAiMetrics } from './metrics';
 export { PriceBook, SHIPPED_PRICES, computeCost, readPriceFile } from './prices';
 export type { ModelPrice, PriceTable, TokenUsage } from './prices';
 export { loadPriceBook } from './load-prices';
-export { observeApiPromise, isStainlessApiPromise, wrapAsResponse } from './stainless-promise';
 export { observeStream, isStainlessStream } from './stream';
 export type { ChunkObserver } from './stream';
 export { reportInternal } from './safe';
 export type { GenAiTelemetry } from './telemetry';
-export { setNumber, setString, setStringArray } from './attributes';
+export { setNumber, setStringArray } from './attributes';
 export type { GenAiConfig } from './config';

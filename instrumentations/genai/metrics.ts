@@ -1,4 +1,5 @@
 import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
+import type { GenAiCall } from './call';
 import {
   ATTR_ERROR_TYPE,
   ATTR_OPERATION_NAME,
@@ -14,19 +15,8 @@ import {
   TOKEN_USAGE_BUCKETS,
 } from './semconv';
 
-/** What a finished call contributes to the GenAI client metrics. */
-export interface CallMeasurement {
-  operation: string;
-  provider: string;
-  requestModel: string | undefined;
-  responseModel: string | undefined;
-  serverAddress: string | undefined;
-  serverPort: number | undefined;
-  errorType: string | undefined;
-  durationSeconds: number;
-  inputTokens: number | undefined;
-  outputTokens: number | undefined;
-}
+/** What the GenAI client metrics read from a finished call. */
+type MeasuredCall = Pick<GenAiCall, 'start' | 'responseModel' | 'usage'>;
 
 /** The two GenAI client histograms, with the conventions' explicit bucket boundaries. */
 export class GenAiMetrics {
@@ -46,25 +36,28 @@ export class GenAiMetrics {
     });
   }
 
-  record(m: CallMeasurement): void {
+  /** Records a finished call: its duration, and its token counts when it succeeded. */
+  record(call: MeasuredCall, errorType: string | undefined, durationSeconds: number): void {
+    const start = call.start;
     const attributes: Attributes = {
-      [ATTR_OPERATION_NAME]: m.operation,
-      [ATTR_PROVIDER_NAME]: m.provider,
+      [ATTR_OPERATION_NAME]: start.operation,
+      [ATTR_PROVIDER_NAME]: start.provider,
     };
-    if (m.requestModel !== undefined) attributes[ATTR_REQUEST_MODEL] = m.requestModel;
-    if (m.responseModel !== undefined) attributes[ATTR_RESPONSE_MODEL] = m.responseModel;
-    if (m.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = m.serverAddress;
-    if (m.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = m.serverPort;
-    if (m.errorType !== undefined) {
-      this.duration.record(m.durationSeconds, { ...attributes, [ATTR_ERROR_TYPE]: m.errorType });
+    if (start.requestModel !== undefined) attributes[ATTR_REQUEST_MODEL] = start.requestModel;
+    if (call.responseModel !== undefined) attributes[ATTR_RESPONSE_MODEL] = call.responseModel;
+    if (start.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = start.serverAddress;
+    if (start.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = start.serverPort;
+    if (errorType !== undefined) {
+      this.duration.record(durationSeconds, { ...attributes, [ATTR_ERROR_TYPE]: errorType });
       return;
     }
-    this.duration.record(m.durationSeconds, attributes);
-    if (m.inputTokens !== undefined) {
-      this.tokenUsage.record(m.inputTokens, { ...attributes, [ATTR_TOKEN_TYPE]: 'input' });
+    this.duration.record(durationSeconds, attributes);
+    const { inputTokens, outputTokens } = call.usage;
+    if (inputTokens !== undefined) {
+      this.tokenUsage.record(inputTokens, { ...attributes, [ATTR_TOKEN_TYPE]: 'input' });
     }
-    if (m.outputTokens !== undefined) {
-      this.tokenUsage.record(m.outputTokens, { ...attributes, [ATTR_TOKEN_TYPE]: 'output' });
+    if (outputTokens !== undefined) {
+      this.tokenUsage.record(outputTokens, { ...attributes, [ATTR_TOKEN_TYPE]: 'output' });
     }
   }
 }

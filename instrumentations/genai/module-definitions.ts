@@ -1,14 +1,22 @@
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { debug } from '../../src/diag';
 
-/** Options of {@link sdkModuleDefinitions}. */
-export interface SdkModuleOptions {
-  /** The SDK's package name (`openai`, `@anthropic-ai/sdk`). */
+/** The SDK package an instrumentation patches, and which of its versions. */
+export interface SdkPackage {
+  /** The package name (`openai`, `@anthropic-ai/sdk`). */
   readonly name: string;
   /** Semver ranges we instrument. */
   readonly supportedRanges: string[];
-  /** Semver ranges *outside* the supported ones (e.g. `<5.0.0 || >=8`). */
+  /**
+   * Semver ranges *outside* the supported ones (e.g. `<5.0.0 || >=8`). Written out by hand:
+   * `@opentelemetry/instrumentation` matches ranges with a semver it bundles but does not
+   * export, and sprintlens has no semver dependency of its own to derive the complement with.
+   */
   readonly unsupportedRanges: string[];
+}
+
+/** Options of {@link sdkModuleDefinitions}. */
+interface SdkModuleOptions extends SdkPackage {
   readonly patch: (exports: unknown) => void;
   readonly unpatch: (exports: unknown) => void;
 }

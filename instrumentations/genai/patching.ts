@@ -1,5 +1,11 @@
 /** What patching a Stainless-generated SDK (openai, @anthropic-ai/sdk) looks up. */
 
+/** The SDK's main class (`OpenAI`, `Anthropic`), reached the way each module format exports it. */
+export function sdkRoot(exports: unknown, className: string): Record<string, unknown> {
+  const root = (exports as Record<string, unknown> | null) ?? {};
+  return (root[className] ?? root.default ?? root) as Record<string, unknown>;
+}
+
 /** `APIPromise.prototype`, exported by the package's main entry in every supported version. */
 function apiPromisePrototype(exports: unknown): { asResponse?: unknown } | undefined {
   const root =

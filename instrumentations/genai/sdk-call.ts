@@ -28,7 +28,7 @@ export function observeSdkResult(
 ): void {
   try {
     if (isStainlessApiPromise(result)) {
-      observeApiPromise(result, call, { onResult });
+      observeApiPromise(result, call, onResult);
     } else {
       call.end();
     }

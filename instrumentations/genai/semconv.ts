@@ -53,6 +53,3 @@ export const TOKEN_USAGE_BUCKETS: readonly number[] = [
 export const OPERATION_DURATION_BUCKETS: readonly number[] = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ];
-
-/** Operation names used by sprintlens (`gen_ai.operation.name`). */
-export type GenAiOperation = 'chat' | 'embeddings' | 'text_completion' | 'execute_tool';

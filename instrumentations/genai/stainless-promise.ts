@@ -13,12 +13,6 @@ interface StainlessApiPromise {
   _thenUnwrap?: (transform: (value: unknown, props: unknown) => unknown) => unknown;
 }
 
-/** What the provider does with the parsed result. */
-export interface ResultHooks {
-  /** The parsed value (object or stream). May decorate a stream in place; must not throw. */
-  onResult(value: unknown): void;
-}
-
 /** Whether `value` has the APIPromise fields this module relies on. */
 export function isStainlessApiPromise(value: unknown): value is StainlessApiPromise {
   if (typeof value !== 'object' || value === null) return false;
@@ -27,21 +21,22 @@ export function isStainlessApiPromise(value: unknown): value is StainlessApiProm
 }
 
 /**
- * Ties `call` to `promise`: a failed request ends the span with the error; a parsed result goes
- * to `hooks.onResult`; a caller that only takes the raw response (`asResponse()`) gets the span
- * ended once the response is in (see {@link wrapAsResponse}).
+ * Ties `call` to `promise`: a failed request ends the span with the error; the parsed result
+ * (object or stream) goes to `onResult`, which may decorate a stream in place (a throw is
+ * reported and ends the call); a caller that only takes the raw response (`asResponse()`) gets
+ * the span ended once the response is in (see {@link wrapAsResponse}).
  */
 export function observeApiPromise(
   promise: StainlessApiPromise,
   call: GenAiCall,
-  hooks: ResultHooks,
+  onResult: (value: unknown) => void,
 ): void {
   const state: PendingCall = { call, parsing: false, delivered: false };
   const deliver = (value: unknown): void => {
     if (state.delivered) return;
     state.delivered = true;
     try {
-      hooks.onResult(value);
+      onResult(value);
     } catch (internal) {
       reportInternal('reading a response', internal);
       call.end();

@@ -4,8 +4,9 @@ import type { GenAiMetrics } from './metrics';
 import type { PriceBook } from './prices';
 
 /**
- * Everything a provider instrumentation needs to record a call. Built once by the
- * instrumentation; `tracer` and `metrics` follow provider changes through getters.
+ * Everything a provider instrumentation needs to record a call. Built by `ConfiguredTelemetry`
+ * once per config, tracer and metrics instruments, and shared by every call made meanwhile: a
+ * new config or a new tracer or meter provider gives calls a new one.
  */
 export interface GenAiTelemetry {
   readonly tracer: Tracer;

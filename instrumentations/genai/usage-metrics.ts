@@ -22,14 +22,14 @@ export const MAX_ERROR_TYPES = 16;
 /** The `model` label of calls beyond {@link MAX_USAGE_MODELS}. */
 export const OTHER_MODEL = 'other';
 /** The `model` label of calls whose model is not known (no request or response model). */
-export const UNKNOWN_MODEL = 'unknown';
+const UNKNOWN_MODEL = 'unknown';
 /** The `error_type` label of error types beyond {@link MAX_ERROR_TYPES}. */
-export const OTHER_ERROR_TYPE = '_OTHER';
+const OTHER_ERROR_TYPE = '_OTHER';
 /** Label values longer than this are cut (a model name is chosen by the app, not by us). */
 const MAX_LABEL_CHARS = 128;
 
 /** The running totals of one (provider, operation, model). */
-export class UsageRecord {
+class UsageRecord {
   calls = 0;
   inputTokens = 0;
   outputTokens = 0;
@@ -90,10 +90,24 @@ export class LlmUsage {
 
   /** Adds one finished call. Cheap: a few map lookups and additions; never throws on bad input. */
   record(m: UsageMeasurement): void {
-    const record = this.recordFor(m.provider, m.operation, m.model ?? UNKNOWN_MODEL);
+    this.add(m.provider, m.operation, m.model, m.errorType, m.usage, m.costUsd);
+  }
+
+  /**
+   * {@link record} without the measurement object, for the per-call path: the fields of a
+   * {@link UsageMeasurement}, in its order.
+   */
+  add(
+    provider: string,
+    operation: string,
+    model: string | undefined,
+    errorType: string | undefined,
+    usage: TokenUsage,
+    costUsd: number | undefined,
+  ): void {
+    const record = this.recordFor(provider, operation, model ?? UNKNOWN_MODEL);
     record.calls += 1;
-    if (m.errorType !== undefined) record.error(m.errorType);
-    const usage = m.usage;
+    if (errorType !== undefined) record.error(errorType);
     let tokens = false;
     if (countable(usage.inputTokens)) {
       record.inputTokens += usage.inputTokens;
@@ -105,7 +119,7 @@ export class LlmUsage {
     }
     if (countable(usage.cacheReadTokens)) record.cacheReadTokens += usage.cacheReadTokens;
     if (countable(usage.cacheWriteTokens)) record.cacheWriteTokens += usage.cacheWriteTokens;
-    if (countable(m.costUsd)) record.costUsd += m.costUsd;
+    if (countable(costUsd)) record.costUsd += costUsd;
     else if (tokens) record.unpriced += 1;
   }
 

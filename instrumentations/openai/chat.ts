@@ -9,6 +9,7 @@ import {
   ATTR_REQUEST_STOP_SEQUENCES,
   ATTR_REQUEST_TEMPERATURE,
   ATTR_REQUEST_TOP_P,
+  partsText,
   setNumber,
   setStringArray,
 } from '../genai';
@@ -47,7 +48,7 @@ export function chatInputMessages(body: Json, content: ContentCapture): string |
       parts.push({
         type: 'tool_call_response',
         id: asString(message.tool_call_id),
-        response: content.text(textOf(message.content)),
+        response: content.text(partsText(message.content)),
       });
     } else {
       addContentParts(parts, message.content, content);
@@ -58,17 +59,15 @@ export function chatInputMessages(body: Json, content: ContentCapture): string |
   return content.json(out);
 }
 
-function textOf(value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
-  let text = '';
-  for (const part of value) {
-    const t = asString(asObject(part)?.text);
-    if (t !== undefined) text += t;
-  }
-  return text;
-}
-
-function addContentParts(parts: MessagePart[], value: unknown, content: ContentCapture): void {
+/**
+ * Message content (a string, or an array of text, refusal and media parts) as message parts.
+ * Media (images, audio, files) is not captured: only its kind is recorded.
+ */
+export function addContentParts(
+  parts: MessagePart[],
+  value: unknown,
+  content: ContentCapture,
+): void {
   if (typeof value === 'string') {
     parts.push({ type: 'text', content: content.text(value) });
     return;
@@ -77,11 +76,9 @@ function addContentParts(parts: MessagePart[], value: unknown, content: ContentC
   for (const raw of value) {
     const part = asObject(raw);
     if (part === undefined) continue;
-    const type = asString(part.type) ?? 'unknown';
     const text = asString(part.text) ?? asString(part.refusal);
-    // Media (images, audio, files) is not captured: only its kind is recorded.
     if (text !== undefined) parts.push({ type: 'text', content: content.text(text) });
-    else parts.push({ type });
+    else parts.push({ type: asString(part.type) ?? 'unknown' });
   }
 }
 
@@ -184,9 +181,11 @@ export class ChatStreamObserver implements ChunkObserver<unknown> {
     const reason = choice.finish_reason;
     if (typeof reason === 'string') state.finishReason = reason;
     if (this.content === undefined) return;
+    // Past what can reach the span, nothing more is kept (one piece over marks the cut).
+    const keep = this.content.keepChars;
     const delta = choice.delta as Json | undefined;
     const text = delta === undefined ? choice.text : delta.content;
-    if (typeof text === 'string') state.text += text;
+    if (typeof text === 'string' && state.text.length <= keep) state.text += text;
     const toolCalls = delta?.tool_calls;
     if (Array.isArray(toolCalls)) {
       state.tools ??= [];
@@ -202,7 +201,9 @@ export class ChatStreamObserver implements ChunkObserver<unknown> {
         }
         if (typeof tc.id === 'string') tool.id = tc.id;
         if (typeof fn?.name === 'string') tool.name += fn.name;
-        if (typeof fn?.arguments === 'string') tool.args += fn.arguments;
+        if (typeof fn?.arguments === 'string' && tool.args.length <= keep) {
+          tool.args += fn.arguments;
+        }
       }
     }
   }

@@ -1,16 +1,12 @@
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type {
   InstrumentationConfig,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import type { TracerProvider } from '@opentelemetry/api';
 import { debug } from '../../src/diag';
 import { VERSION } from '../../src/version';
-import { GenAiMetrics, reportInternal, wrapAsResponse } from '../genai';
-import type { GenAiConfig, GenAiTelemetry } from '../genai';
-import { ConfiguredTelemetry } from '../genai/configured-telemetry';
-import { sdkModuleDefinitions } from '../genai/module-definitions';
-import { asResponseToUnwrap, asResponseToWrap, isWrapped } from '../genai/patching';
+import type { GenAiConfig } from '../genai';
+import { GenAiInstrumentationBase } from '../genai/instrumentation-base';
+import { isWrapped, sdkRoot } from '../genai/patching';
 import { CHAT, EMBEDDINGS, RESPONSES, TEXT_COMPLETION } from './operations';
 import type { OperationSpec } from './operations';
 import { wrapCreate } from './wrap-create';
@@ -45,10 +41,7 @@ interface Targets {
  * static namespaces the package exports (`OpenAI.Chat.Completions`, `OpenAI.Responses`, …), so
  * CommonJS and ES-module copies are both patched from the package's main entry.
  */
-export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
-  private metrics: GenAiMetrics | undefined;
-  private configured = new ConfiguredTelemetry();
-  private current: GenAiTelemetry | undefined;
+export class OpenAIInstrumentation extends GenAiInstrumentationBase<OpenAIInstrumentationConfig> {
   private readonly settings: WrapSettings;
 
   constructor(config: OpenAIInstrumentationConfig = {}) {
@@ -60,40 +53,15 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   protected override init(): InstrumentationNodeModuleDefinition[] {
-    return sdkModuleDefinitions({
+    return this.sdkDefinitions({
       name: 'openai',
       supportedRanges: SUPPORTED_OPENAI_VERSIONS,
       unsupportedRanges: ['<5.0.0 || >=8'],
-      patch: (exports) => this.patch(exports),
-      unpatch: (exports) => this.unpatch(exports),
     });
   }
 
-  protected override _updateMetricInstruments(): void {
-    this.metrics = new GenAiMetrics(this.meter);
-    this.current = undefined;
-  }
-
-  override setConfig(config: OpenAIInstrumentationConfig = {}): void {
-    super.setConfig(config);
-    // The base constructor calls this before our fields are initialised: assign, do not mutate.
-    this.configured = new ConfiguredTelemetry();
-    this.current = undefined;
-  }
-
-  override setTracerProvider(tracerProvider: TracerProvider): void {
-    super.setTracerProvider(tracerProvider);
-    this.current = undefined;
-  }
-
-  /** Tracer, metrics, prices and content capture as currently configured (cached per call path). */
-  private telemetry(): GenAiTelemetry {
-    return (this.current ??= this.configured.build(this._config, this.tracer, this.metrics));
-  }
-
   private targets(exports: unknown): Targets {
-    const root = (exports as { OpenAI?: unknown; default?: unknown } | null) ?? {};
-    const OpenAI = (root.OpenAI ?? root.default ?? root) as Record<string, unknown>;
+    const OpenAI = sdkRoot(exports, 'OpenAI');
     const Chat = OpenAI.Chat as Record<string, unknown> | undefined;
     const proto = (value: unknown): Prototype | undefined =>
       typeof value === 'function' ? (value.prototype as Prototype) : undefined;
@@ -109,40 +77,26 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     };
   }
 
-  private patch(exports: unknown): void {
-    try {
-      const apiPromise = asResponseToWrap(exports);
-      if (apiPromise !== undefined) {
-        this._wrap(apiPromise, 'asResponse', wrapAsResponse as (original: unknown) => unknown);
+  protected override patchSdk(exports: unknown): void {
+    for (const [name, target] of Object.entries(this.targets(exports))) {
+      if (target === undefined || typeof target.prototype.create !== 'function') {
+        debug(`openai: ${name}.create not found; not instrumented`);
+        continue;
       }
-      for (const [name, target] of Object.entries(this.targets(exports))) {
-        if (target === undefined || typeof target.prototype.create !== 'function') {
-          debug(`openai: ${name}.create not found; not instrumented`);
-          continue;
-        }
-        if (isWrapped(target.prototype.create)) continue;
-        this._wrap(
-          target.prototype,
-          'create',
-          wrapCreate(target.spec, this.settings) as (original: Method | undefined) => Method,
-        );
-      }
-    } catch (error) {
-      reportInternal('patching openai', error);
+      if (isWrapped(target.prototype.create)) continue;
+      this._wrap(
+        target.prototype,
+        'create',
+        wrapCreate(target.spec, this.settings) as (original: Method | undefined) => Method,
+      );
     }
   }
 
-  private unpatch(exports: unknown): void {
-    try {
-      const apiPromise = asResponseToUnwrap(exports);
-      if (apiPromise !== undefined) this._unwrap(apiPromise, 'asResponse');
-      for (const target of Object.values(this.targets(exports))) {
-        if (target !== undefined && isWrapped(target.prototype.create)) {
-          this._unwrap(target.prototype, 'create');
-        }
+  protected override unpatchSdk(exports: unknown): void {
+    for (const target of Object.values(this.targets(exports))) {
+      if (target !== undefined && isWrapped(target.prototype.create)) {
+        this._unwrap(target.prototype, 'create');
       }
-    } catch (error) {
-      reportInternal('unpatching openai', error);
     }
   }
 }

@@ -9,6 +9,7 @@ import {
 import type { ChatMessage, ChunkObserver, ContentCapture, GenAiCall, MessagePart } from '../genai';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
+import { addContentParts } from './chat';
 import { readUsage } from './usage';
 
 /** `gen_ai.request.*` attributes of a Responses API request. */
@@ -52,16 +53,7 @@ function itemsToMessages(
     const type = asString(item.type) ?? 'message';
     if (type === 'message') {
       const parts: MessagePart[] = [];
-      const value = item.content;
-      if (typeof value === 'string') parts.push({ type: 'text', content: content.text(value) });
-      else if (Array.isArray(value)) {
-        for (const p of value) {
-          const part = asObject(p);
-          const text = asString(part?.text) ?? asString(part?.refusal);
-          if (text !== undefined) parts.push({ type: 'text', content: content.text(text) });
-          else if (part !== undefined) parts.push({ type: asString(part.type) ?? 'unknown' });
-        }
-      }
+      addContentParts(parts, item.content, content);
       out.push({ role: asString(item.role) ?? defaultRole, parts });
     } else if (type === 'function_call') {
       out.push({

@@ -216,6 +216,52 @@ describe('AnthropicInstrumentation in process (SDK 1.12, global tracer provider)
     ).toBe('[RED…[truncated]');
   });
 
+  it('an invalid redaction option: spans without content, and one warning', async () => {
+    instrument({
+      captureContent: true,
+      redaction: { patterns: [{ kind: 'ticket', pattern: 'TCK-' as unknown as RegExp }] },
+    });
+    await client().messages.create({ ...body, system: 'be brief' });
+    const stream = (await client().messages.create({
+      ...body,
+      stream: true,
+    })) as AsyncIterable<unknown>;
+    for await (const _ of stream) void _;
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((s) => s.name)).toEqual(['chat claude-haiku-4-5', 'chat claude-haiku-4-5']);
+    for (const span of spans) {
+      expect(span.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+      expect(span.attributes).not.toHaveProperty('gen_ai.input.messages');
+      expect(span.attributes).not.toHaveProperty('gen_ai.system_instructions');
+      expect(span.attributes).not.toHaveProperty('gen_ai.output.messages');
+    }
+    const warnings = diagLines.filter((l) => l.includes('SL_CONFIG_INVALID_OPTION_TYPE'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('(ticket) needs a RegExp');
+    expect(diagLines.join('\n')).not.toContain('SL_GENAI_INSTRUMENTATION_FAILED');
+  });
+
+  it('calls share one telemetry object until the config or a provider changes', () => {
+    const inst = new AnthropicInstrumentation({ enabled: false });
+    const telemetry = () => (inst as unknown as { telemetry(): object }).telemetry();
+    const first = telemetry();
+    expect(telemetry()).toBe(first);
+    inst.setTracerProvider(new TracerProvider());
+    const second = telemetry();
+    expect(second).not.toBe(first);
+    expect(telemetry()).toBe(second);
+    inst.setMeterProvider(new MeterProvider());
+    const third = telemetry();
+    expect(third).not.toBe(second);
+    expect(telemetry()).toBe(third);
+    inst.setConfig({ enabled: false, captureContent: true });
+    const fourth = telemetry();
+    expect(fourth).not.toBe(third);
+    expect(fourth).toHaveProperty('content');
+    expect((fourth as { content?: unknown }).content).toBeDefined();
+    expect(telemetry()).toBe(fourth);
+  });
+
   it("spans are parented to the caller's active span; unpatch restores the methods", async () => {
     const create = Messages.prototype.create;
     const stream = Messages.prototype.stream;

@@ -25,9 +25,32 @@ describe('content capture', () => {
   });
 
   it('bounds the work on huge strings and still marks truncation', () => {
-    const capture = new ContentCapture({ maxChars: 100 });
+    const redacted: number[] = [];
+    const capture = new ContentCapture({
+      maxChars: 100,
+      redaction: {
+        custom: (text) => {
+          redacted.push(text.length);
+          return text;
+        },
+      },
+    });
     const out = capture.text('x'.repeat(5_000_000));
     expect(out).toBe('x'.repeat(100) + TRUNCATED);
+    // Only the head is redacted: maxChars plus the 512-character redaction margin, at most.
+    expect(redacted).toHaveLength(1);
+    expect(redacted[0]).toBeLessThanOrEqual(100 + 512);
+    expect(capture.keepChars).toBe(100 + 512);
+  });
+
+  it('never cuts a surrogate pair in half', () => {
+    const capture = new ContentCapture({ maxChars: 5 });
+    expect(capture.text('abcd😀efg')).toBe('abcd' + TRUNCATED);
+    expect(capture.text('abc😀efg')).toBe('abc😀' + TRUNCATED);
+    // Nor at the end of the redacted head (here a redaction that keeps only the last 5 units).
+    const tail = new ContentCapture({ maxChars: 10, redaction: { custom: (t) => t.slice(-5) } });
+    const head = tail.keepChars - 1;
+    expect(tail.text('a'.repeat(head) + '😀zzz')).toBe('aaaaa' + TRUNCATED);
   });
 
   it('non-strings become JSON; invalid maxChars falls back to the default', () => {

@@ -201,6 +201,32 @@ describe('OpenAIInstrumentation in process', () => {
     ).toBe('[RED…[truncated]');
   });
 
+  it('an invalid redaction option: spans without content, and one warning', async () => {
+    instrument({
+      captureContent: true,
+      redaction: { patterns: [{ kind: '', pattern: /secret/ }] },
+    });
+    await client().chat.completions.create({ model: 'gpt-4o', messages });
+    const stream = (await client().chat.completions.create({
+      model: 'gpt-4o',
+      messages,
+      stream: true,
+    })) as AsyncIterable<unknown>;
+    for await (const _ of stream) void _;
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((s) => s.name)).toEqual(['chat gpt-4o', 'chat gpt-4o']);
+    for (const span of spans) {
+      expect(span.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+      expect(span.attributes).not.toHaveProperty('gen_ai.input.messages');
+      expect(span.attributes).not.toHaveProperty('gen_ai.output.messages');
+    }
+    const warnings = diagLines.filter((l) => l.includes('SL_CONFIG_INVALID_OPTION_TYPE'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('redaction');
+    expect(warnings[0]).toContain('non-empty string `kind`');
+    expect(diagLines.join('\n')).not.toContain('SL_GENAI_INSTRUMENTATION_FAILED');
+  });
+
   it('disable restores the original methods', () => {
     const original = openai.Chat.Completions.prototype.create;
     const inst = instrument();

@@ -1,15 +1,15 @@
 import { trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { GenAiCall, PriceBook } from '../../../instrumentations/genai';
+import { ContentCapture, GenAiCall, PriceBook, TRUNCATED } from '../../../instrumentations/genai';
 import { ChatStreamObserver } from '../../../instrumentations/openai/chat';
 
-function call(): GenAiCall {
+function call(content?: ContentCapture): GenAiCall {
   return new GenAiCall(
     {
       tracer: trace.getTracer('test'),
       metrics: undefined,
       prices: new PriceBook([]),
-      content: undefined,
+      content,
     },
     { operation: 'chat', provider: 'openai', requestModel: 'm', attributes: {} },
   );
@@ -57,5 +57,41 @@ describe('chat stream observer', () => {
       expect(observer.onChunk(chunk)).toBe(false);
     }
     observer.onEnd();
+  });
+
+  it('keeps streamed text and tool arguments only up to what can reach the span', () => {
+    const content = new ContentCapture({ maxChars: 10 });
+    const c = call(content);
+    const observer = new ChatStreamObserver(c, content, false);
+    for (let i = 0; i < 10_000; i++) {
+      const fn = i === 0 ? { name: 'look', arguments: 'qrstuvwxyz' } : { arguments: 'qrstuvwxyz' };
+      observer.onChunk({
+        id: 'x',
+        choices: [
+          {
+            index: 0,
+            delta: { content: 'abcdefghij', tool_calls: [{ index: 0, id: 't1', function: fn }] },
+            finish_reason: i === 9_999 ? 'tool_calls' : null,
+          },
+        ],
+      });
+    }
+    observer.onEnd();
+    expect(JSON.parse(c.outputMessages!)).toEqual([
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'text', content: 'abcdefghij' + TRUNCATED },
+          { type: 'tool_call', id: 't1', name: 'look', arguments: 'qrstuvwxyz' + TRUNCATED },
+        ],
+        finish_reason: 'tool_calls',
+      },
+    ]);
+    // What was buffered: at most one piece past keepChars, not the 100,000 characters sent.
+    const state = (
+      observer as unknown as { choices: { text: string; tools: { args: string }[] }[] }
+    ).choices[0]!;
+    expect(state.text.length).toBeLessThanOrEqual(content.keepChars + 10);
+    expect(state.tools[0]!.args.length).toBeLessThanOrEqual(content.keepChars + 10);
   });
 });
