@@ -1,4 +1,4 @@
-import { partsText } from '../genai';
+import { partsText } from '../genai/content';
 import type { ChatMessage, ContentCapture, MessagePart } from '../genai';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';

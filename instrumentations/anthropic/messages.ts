@@ -1,15 +1,13 @@
 import type { Attributes } from '@opentelemetry/api';
+import { setNumber, setStringArray } from '../genai/attributes';
 import {
   ATTR_REQUEST_MAX_TOKENS,
   ATTR_REQUEST_STOP_SEQUENCES,
   ATTR_REQUEST_TEMPERATURE,
   ATTR_REQUEST_TOP_K,
   ATTR_REQUEST_TOP_P,
-  isStainlessStream,
-  observeStream,
-  setNumber,
-  setStringArray,
-} from '../genai';
+} from '../genai/semconv';
+import { isStainlessStream, observeStream } from '../genai/stream';
 import type { ChunkObserver, ContentCapture, GenAiCall } from '../genai';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
@@ -53,7 +51,7 @@ function readMessage(call: GenAiCall, value: unknown, content: ContentCapture | 
   if (message === undefined) return;
   call.responseId = asString(message.id);
   call.responseModel = asString(message.model);
-  readUsage(call.usage, message.usage);
+  readUsage(call, message.usage);
   const reason = asString(message.stop_reason);
   if (reason !== undefined) call.finishReasons = [reason];
   if (content !== undefined) call.outputMessages = outputMessages(message.content, reason, content);
@@ -94,14 +92,14 @@ class MessageStreamObserver implements ChunkObserver<unknown> {
         if (message !== undefined) {
           call.responseId = asString(message.id);
           call.responseModel = asString(message.model);
-          readUsage(call.usage, message.usage);
+          readUsage(call, message.usage);
         }
         break;
       }
       case 'message_delta': {
         const reason = asString(asObject(event.delta)?.stop_reason);
         if (reason !== undefined) call.finishReasons = [reason];
-        readUsage(call.usage, event.usage);
+        readUsage(call, event.usage);
         break;
       }
       case 'content_block_start':

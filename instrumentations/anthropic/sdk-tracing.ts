@@ -1,4 +1,4 @@
-import { reportInternal } from '../genai';
+import { reportInternal } from '../genai/safe';
 
 /**
  * `@anthropic-ai/sdk` 0.134 and later start their own CLIENT span for `messages.create` (scope

@@ -46,19 +46,33 @@ export interface GenAiCallStart {
  * One LLM call: its span, what was learned from the response, and the end that happens exactly
  * once whatever path the call takes (result, error, stream completion, cancellation, abort).
  * Providers fill the public fields; {@link end} turns them into attributes, cost and metrics.
+ *
+ * The call is also its own {@link TokenUsage} (providers write token counts straight into it),
+ * and it copies what it needs from {@link GenAiCallStart} rather than keeping the object: an
+ * LLM call lives long enough for what it holds to reach the old generation, so each object
+ * fewer per call is one the garbage collector never has to promote.
  */
-export class GenAiCall {
+export class GenAiCall implements TokenUsage {
   readonly span: Span;
   /** Context with the span active, for the SDK's own request. */
   readonly context: Context;
-  responseId: string | undefined;
-  responseModel: string | undefined;
-  finishReasons: string[] | undefined;
-  readonly usage: TokenUsage = {};
+  readonly operation: string;
+  readonly provider: string;
+  readonly requestModel: string | undefined;
+  readonly serverAddress: string | undefined;
+  readonly serverPort: number | undefined;
+  responseId: string | undefined = undefined;
+  responseModel: string | undefined = undefined;
+  finishReasons: string[] | undefined = undefined;
+  /** Token counts ({@link TokenUsage}); input counts include cached tokens. */
+  inputTokens: number | undefined = undefined;
+  outputTokens: number | undefined = undefined;
+  cacheReadTokens: number | undefined = undefined;
+  cacheWriteTokens: number | undefined = undefined;
   /** Content (set only when capture is on); JSON strings, already redacted and truncated. */
-  inputMessages: string | undefined;
-  outputMessages: string | undefined;
-  systemInstructions: string | undefined;
+  inputMessages: string | undefined = undefined;
+  outputMessages: string | undefined = undefined;
+  systemInstructions: string | undefined = undefined;
   /** Streaming bookkeeping. */
   chunks = 0;
   firstChunkAt = 0;
@@ -69,30 +83,37 @@ export class GenAiCall {
    * Set by a provider that saw the server report a failure in-band (an `error` event some SDK
    * versions yield as an ordinary item): the span then ends as failed with this `error.type`.
    */
-  errorType: string | undefined;
+  errorType: string | undefined = undefined;
   /** Cleanup run once when the span ends (e.g. removing an abort listener). */
-  onEnd: (() => void) | undefined;
+  onEnd: (() => void) | undefined = undefined;
 
   private ended = false;
   private readonly startedAt: number;
+  private readonly telemetry: GenAiTelemetry;
 
-  constructor(
-    private readonly telemetry: GenAiTelemetry,
-    /** What the provider knew when the call started. */
-    readonly start: GenAiCallStart,
-  ) {
-    const attributes = start.attributes;
-    attributes[ATTR_OPERATION_NAME] = start.operation;
-    attributes[ATTR_PROVIDER_NAME] = start.provider;
-    if (start.requestModel !== undefined) attributes[ATTR_REQUEST_MODEL] = start.requestModel;
-    if (start.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = start.serverAddress;
-    if (start.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = start.serverPort;
+  constructor(telemetry: GenAiTelemetry, start: GenAiCallStart) {
+    this.telemetry = telemetry;
+    this.operation = start.operation;
+    this.provider = start.provider;
+    this.requestModel = start.requestModel;
+    this.serverAddress = start.serverAddress;
+    this.serverPort = start.serverPort;
+    // The attributes the conventions name for sampling go in at creation, in one shape (the SDK
+    // validates creation attributes twice, so request parameters are set afterwards, once).
+    const attributes: Attributes = {
+      [ATTR_OPERATION_NAME]: start.operation,
+      [ATTR_PROVIDER_NAME]: start.provider,
+      [ATTR_REQUEST_MODEL]: start.requestModel,
+      [ATTR_SERVER_ADDRESS]: start.serverAddress,
+      [ATTR_SERVER_PORT]: start.serverPort,
+    };
     const name =
       start.requestModel === undefined
         ? start.operation
         : `${start.operation} ${start.requestModel}`;
     const parent = context.active();
     this.span = telemetry.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.span.setAttributes(start.attributes);
     this.context = trace.setSpan(parent, this.span);
     this.startedAt = performance.now();
   }
@@ -154,21 +175,20 @@ export class GenAiCall {
     if (this.finishReasons !== undefined && this.finishReasons.length > 0) {
       span.setAttribute(ATTR_RESPONSE_FINISH_REASONS, this.finishReasons);
     }
-    const usage = this.usage;
-    if (usage.inputTokens !== undefined) {
-      span.setAttribute(ATTR_USAGE_INPUT_TOKENS, usage.inputTokens);
+    if (this.inputTokens !== undefined) {
+      span.setAttribute(ATTR_USAGE_INPUT_TOKENS, this.inputTokens);
     }
-    if (usage.outputTokens !== undefined) {
-      span.setAttribute(ATTR_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+    if (this.outputTokens !== undefined) {
+      span.setAttribute(ATTR_USAGE_OUTPUT_TOKENS, this.outputTokens);
     }
-    if (usage.cacheReadTokens !== undefined) {
-      span.setAttribute(ATTR_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
+    if (this.cacheReadTokens !== undefined) {
+      span.setAttribute(ATTR_USAGE_CACHE_READ_INPUT_TOKENS, this.cacheReadTokens);
     }
-    if (usage.cacheWriteTokens !== undefined) {
-      span.setAttribute(ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, usage.cacheWriteTokens);
+    if (this.cacheWriteTokens !== undefined) {
+      span.setAttribute(ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, this.cacheWriteTokens);
     }
     // Bill the model the server says it ran; fall back to the requested name.
-    const cost = this.telemetry.prices.cost(this.responseModel ?? this.start.requestModel, usage);
+    const cost = this.telemetry.prices.cost(this.responseModel ?? this.requestModel, this);
     if (cost !== undefined) span.setAttribute(ATTR_COST_USD, cost);
     if (this.streamed) {
       span.setAttribute(ATTR_STREAM_CHUNKS, this.chunks);
@@ -192,13 +212,12 @@ export class GenAiCall {
       }
     }
     // Plain additions; prom-client reads them at scrape time (see usage-metrics.ts).
-    const start = this.start;
     llmUsage.add(
-      start.provider,
-      start.operation,
-      start.requestModel ?? this.responseModel,
+      this.provider,
+      this.operation,
+      this.requestModel ?? this.responseModel,
       errorType,
-      usage,
+      this,
       cost,
     );
     this.telemetry.metrics?.record(this, errorType, durationSeconds);

@@ -16,7 +16,17 @@ import {
 } from './semconv';
 
 /** What the GenAI client metrics read from a finished call. */
-type MeasuredCall = Pick<GenAiCall, 'start' | 'responseModel' | 'usage'>;
+type MeasuredCall = Pick<
+  GenAiCall,
+  | 'operation'
+  | 'provider'
+  | 'requestModel'
+  | 'serverAddress'
+  | 'serverPort'
+  | 'responseModel'
+  | 'inputTokens'
+  | 'outputTokens'
+>;
 
 /** The two GenAI client histograms, with the conventions' explicit bucket boundaries. */
 export class GenAiMetrics {
@@ -38,21 +48,20 @@ export class GenAiMetrics {
 
   /** Records a finished call: its duration, and its token counts when it succeeded. */
   record(call: MeasuredCall, errorType: string | undefined, durationSeconds: number): void {
-    const start = call.start;
     const attributes: Attributes = {
-      [ATTR_OPERATION_NAME]: start.operation,
-      [ATTR_PROVIDER_NAME]: start.provider,
+      [ATTR_OPERATION_NAME]: call.operation,
+      [ATTR_PROVIDER_NAME]: call.provider,
     };
-    if (start.requestModel !== undefined) attributes[ATTR_REQUEST_MODEL] = start.requestModel;
+    if (call.requestModel !== undefined) attributes[ATTR_REQUEST_MODEL] = call.requestModel;
     if (call.responseModel !== undefined) attributes[ATTR_RESPONSE_MODEL] = call.responseModel;
-    if (start.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = start.serverAddress;
-    if (start.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = start.serverPort;
+    if (call.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = call.serverAddress;
+    if (call.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = call.serverPort;
     if (errorType !== undefined) {
       this.duration.record(durationSeconds, { ...attributes, [ATTR_ERROR_TYPE]: errorType });
       return;
     }
     this.duration.record(durationSeconds, attributes);
-    const { inputTokens, outputTokens } = call.usage;
+    const { inputTokens, outputTokens } = call;
     if (inputTokens !== undefined) {
       this.tokenUsage.record(inputTokens, { ...attributes, [ATTR_TOKEN_TYPE]: 'input' });
     }

@@ -52,9 +52,12 @@ function observeIterator<T>(
   };
 
   const iterator = {
-    next(...args: [] | [unknown]): Promise<IteratorResult<T>> {
+    // Called once per chunk: no rest array. `next(undefined)` and `next()` mean the same to an
+    // iterator, so a value is passed on only when there is one.
+    next(value?: unknown): Promise<IteratorResult<T>> {
       call.pendingReads++;
-      return inner.next(...args).then(onResult, onError);
+      const read = value === undefined ? inner.next() : inner.next(value);
+      return read.then(onResult, onError);
     },
     return(value?: unknown): Promise<IteratorResult<T>> {
       finish(undefined, 'cancelled');

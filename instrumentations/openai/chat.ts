@@ -1,4 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
+import { setNumber, setStringArray } from '../genai/attributes';
+import { partsText } from '../genai/content';
 import {
   ATTR_OUTPUT_TYPE,
   ATTR_REQUEST_CHOICE_COUNT,
@@ -9,10 +11,7 @@ import {
   ATTR_REQUEST_STOP_SEQUENCES,
   ATTR_REQUEST_TEMPERATURE,
   ATTR_REQUEST_TOP_P,
-  partsText,
-  setNumber,
-  setStringArray,
-} from '../genai';
+} from '../genai/semconv';
 import type { ChatMessage, ChunkObserver, ContentCapture, GenAiCall, MessagePart } from '../genai';
 import { asNumber, asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
@@ -107,7 +106,7 @@ export function readChatCompletion(
   if (completion === undefined) return;
   call.responseId = asString(completion.id);
   call.responseModel = asString(completion.model);
-  readUsage(call.usage, completion.usage);
+  readUsage(call, completion.usage);
   if (!Array.isArray(completion.choices)) return;
   const reasons: string[] = [];
   const messages: ChatMessage[] | undefined = content === undefined ? undefined : [];
@@ -160,7 +159,7 @@ export class ChatStreamObserver implements ChunkObserver<unknown> {
     const choices = chunk.choices;
     const usage = chunk.usage;
     if (usage !== undefined && usage !== null) {
-      readUsage(call.usage, usage);
+      readUsage(call, usage);
       if (this.injectedUsage && Array.isArray(choices) && choices.length === 0) return true;
     } else if (this.injectedUsage && usage === null) {
       delete chunk.usage;

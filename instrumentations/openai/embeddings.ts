@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR_REQUEST_ENCODING_FORMATS } from '../genai';
+import { ATTR_REQUEST_ENCODING_FORMATS } from '../genai/semconv';
 import type { GenAiCall } from '../genai';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
@@ -21,5 +21,5 @@ export function readEmbeddings(call: GenAiCall, value: unknown): void {
   const response = asObject(value);
   if (response === undefined) return;
   call.responseModel = asString(response.model);
-  readUsage(call.usage, response.usage);
+  readUsage(call, response.usage);
 }

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { isStainlessStream, observeStream } from '../genai';
+import { isStainlessStream, observeStream } from '../genai/stream';
 import type { ContentCapture, GenAiCall } from '../genai';
 import { asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';

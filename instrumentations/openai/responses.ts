@@ -1,11 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
+import { setNumber } from '../genai/attributes';
 import {
   ATTR_OUTPUT_TYPE,
   ATTR_REQUEST_MAX_TOKENS,
   ATTR_REQUEST_TEMPERATURE,
   ATTR_REQUEST_TOP_P,
-  setNumber,
-} from '../genai';
+} from '../genai/semconv';
 import type { ChatMessage, ChunkObserver, ContentCapture, GenAiCall, MessagePart } from '../genai';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
@@ -103,7 +103,7 @@ export function readResponse(
   if (response === undefined) return;
   call.responseId = asString(response.id) ?? call.responseId;
   call.responseModel = asString(response.model) ?? call.responseModel;
-  readUsage(call.usage, response.usage);
+  readUsage(call, response.usage);
   const status = asString(response.status);
   let reason: string | undefined;
   if (status === 'incomplete') {

@@ -1,4 +1,5 @@
-import { GenAiCall, reportInternal } from '../genai';
+import { GenAiCall } from '../genai/call';
+import { reportInternal } from '../genai/safe';
 import type { GenAiTelemetry } from '../genai';
 import { observeSdkResult, sendInCall } from '../genai/sdk-call';
 import { asObject } from '../genai/narrow';

@@ -172,7 +172,7 @@ describe('LLM usage from GenAiCall (the one place OpenAI and Anthropic calls end
       attributes: {},
     });
     c.responseModel = model;
-    Object.assign(c.usage, { inputTokens: 1200, outputTokens: 300, cacheReadTokens: 200 });
+    Object.assign(c, { inputTokens: 1200, outputTokens: 300, cacheReadTokens: 200 });
     c.end();
     c.end(); // once only
     const record = find('openai', model);
@@ -184,7 +184,7 @@ describe('LLM usage from GenAiCall (the one place OpenAI and Anthropic calls end
       unpriced: 0,
     });
     const price = SHIPPED_PRICES['gpt-4o'] as ModelPrice;
-    expect(record?.costUsd).toBeCloseTo(computeCost(price, c.usage) as number, 12);
+    expect(record?.costUsd).toBeCloseTo(computeCost(price, c) as number, 12);
     const text = await sdkRegistry.getSingleMetricAsString('sprintlens_llm_calls_total');
     expect(text).toContain(
       `sprintlens_llm_calls_total{provider="openai",operation="chat",model="${model}"} 1`,

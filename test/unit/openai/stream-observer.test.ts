@@ -38,7 +38,7 @@ describe('chat stream observer', () => {
       observer.onChunk({ id: 'x', choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } }),
     ).toBe(true);
     observer.onEnd();
-    expect(c.usage).toEqual({ inputTokens: 3, outputTokens: 1 });
+    expect([c.inputTokens, c.outputTokens, c.cacheReadTokens]).toEqual([3, 1, undefined]);
     expect(c.finishReasons).toEqual(['stop']);
     expect(c.responseId).toBe('x');
   });
