@@ -5,9 +5,9 @@
 //   sprintlens    sprintlens's span (the SDK's own is suppressed for instrumented calls)
 // once with content capture off, once on (SDK: `contentMode: 'content'`). The three modes are
 // interleaved in one process per content setting (same JIT state, heap and connection pool),
-// against a local Anthropic-format server living in the parent process. Same tracer setup for
-// all: TracerProvider + BatchSpanProcessor into a no-op exporter, AsyncLocalStorage context, a
-// MeterProvider with a reader. A forced GC before each batch. Medians over rounds.
+// against a local Anthropic-format server living in the parent process. Same pipeline for all
+// (see benchTelemetry): traces, metrics and logs into no-op exporters, AsyncLocalStorage
+// context. A forced GC before each batch. Medians over rounds.
 // Usage: npx tsc -p tsconfig.build.json && node_modules/.bin/node bench/anthropic-overhead.mjs [rounds]
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -75,7 +75,7 @@ async function main(rounds) {
 }
 
 async function child(content, url) {
-  const { api, tracerProvider, meterProvider, exported } = benchTelemetry();
+  const { api, tracerProvider, meterProvider, loggerProvider, exported } = benchTelemetry();
   api.trace.setGlobalTracerProvider(tracerProvider);
   api.metrics.setGlobalMeterProvider(meterProvider);
 
@@ -90,6 +90,7 @@ async function child(content, url) {
   });
   instrumentation.setTracerProvider(tracerProvider);
   instrumentation.setMeterProvider(meterProvider);
+  if (loggerProvider !== undefined) instrumentation.setLoggerProvider?.(loggerProvider);
   const definition = instrumentation.getModuleDefinitions()[0];
 
   const options = { apiKey: 'sk-ant-bench', baseURL: url, maxRetries: 0 };
@@ -140,6 +141,7 @@ async function child(content, url) {
   definition.unpatch(sdk, version);
   await tracerProvider.shutdown();
   await meterProvider.shutdown();
+  await loggerProvider?.shutdown();
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 

@@ -11,18 +11,22 @@ export const repoDir = join(benchDir, '..');
 export const rootRequire = createRequire(join(repoDir, 'package.json'));
 
 /**
- * The same tracer setup for every variant: TracerProvider + BatchSpanProcessor into a no-op
+ * The same pipeline for every variant: TracerProvider + BatchSpanProcessor into a no-op
  * exporter that counts spans, AsyncLocalStorage context, a MeterProvider with a reader whose
- * exporter does nothing. Nothing is registered globally: callers that want it do it.
+ * exporter does nothing and, unless `logs` is false, a LoggerProvider + BatchLogRecordProcessor
+ * into a no-op exporter, registered as the global logger provider (instrumentations made
+ * afterwards log through it). That is what `NodeSDK` sets up by default (OTEL_LOGS_EXPORTER
+ * defaults to otlp), and what sprintlens's `start()` sets up. Tracer and meter providers are
+ * not registered globally: callers that want it do it.
  */
-export function benchTelemetry() {
+export function benchTelemetry({ logs = true } = {}) {
   const api = rootRequire('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } = rootRequire('@opentelemetry/context-async-hooks');
   const { TracerProvider, BatchSpanProcessor } = rootRequire('@opentelemetry/sdk-trace');
   const { MeterProvider, PeriodicExportingMetricReader } = rootRequire(
     '@opentelemetry/sdk-metrics',
   );
-  const exported = { spans: 0 };
+  const exported = { spans: 0, logRecords: 0 };
   const exporter = {
     export(batch, done) {
       exported.spans += batch.length;
@@ -48,7 +52,23 @@ export function benchTelemetry() {
       }),
     ],
   });
-  return { api, tracerProvider, meterProvider, exported };
+  let loggerProvider;
+  if (logs) {
+    const { LoggerProvider, BatchLogRecordProcessor } = rootRequire('@opentelemetry/sdk-logs');
+    const logExporter = {
+      export(records, done) {
+        exported.logRecords += records.length;
+        done({ code: 0 });
+      },
+      shutdown: () => Promise.resolve(),
+      forceFlush: () => Promise.resolve(),
+    };
+    loggerProvider = new LoggerProvider({
+      processors: [new BatchLogRecordProcessor({ exporter: logExporter })],
+    });
+    rootRequire('@opentelemetry/api-logs').logs.setGlobalLoggerProvider(loggerProvider);
+  }
+  return { api, tracerProvider, meterProvider, loggerProvider, exported };
 }
 
 /** CPU time (user + system, µs) of `count` sequential awaited calls of `fn`. */

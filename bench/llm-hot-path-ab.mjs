@@ -2,7 +2,8 @@
 // OpenAI modules, timed in alternating rounds: the two share the process's state (JIT, GC,
 // machine load), so their difference is steadier than between separate processes.
 // Usage: npm run bench:setup && npm run build && node_modules/.bin/node bench/llm-hot-path-ab.mjs
-//        (SPRINTLENS_METRICS=off: sprintlens without its gen_ai.client.* metrics)
+//        (SPRINTLENS_METRICS=off: sprintlens without its gen_ai.client.* metrics;
+//         BENCH_LOGS=off: no logger provider, traces and metrics only)
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,9 @@ import { benchTelemetry, median, rootRequire } from './llm-bench-support.mjs';
 const benchRequire = createRequire(join(dirname(fileURLToPath(import.meta.url)), 'package.json'));
 const ROUNDS = 8;
 const CALLS = 20_000;
-const { tracerProvider, meterProvider } = benchTelemetry();
+const { tracerProvider, meterProvider, loggerProvider } = benchTelemetry({
+  logs: process.env.BENCH_LOGS !== 'off',
+});
 const completion = {
   id: 'c',
   model: 'gpt-4o-mini',
@@ -67,6 +70,7 @@ const variants = { none: fakeOpenAI(), sprintlens: fakeOpenAI(), contrib: fakeOp
   });
   inst.setTracerProvider(tracerProvider);
   inst.setMeterProvider(meterProvider);
+  if (loggerProvider !== undefined) inst.setLoggerProvider?.(loggerProvider);
   inst.getModuleDefinitions()[0].patch(variants.sprintlens, '7.0.0');
 }
 {
@@ -74,6 +78,7 @@ const variants = { none: fakeOpenAI(), sprintlens: fakeOpenAI(), contrib: fakeOp
   const inst = new OpenAIInstrumentation({ enabled: false });
   inst.setTracerProvider(tracerProvider);
   inst.setMeterProvider(meterProvider);
+  if (loggerProvider !== undefined) inst.setLoggerProvider?.(loggerProvider);
   [inst.init()].flat()[0].patch(variants.contrib, '6.49.0');
   inst._enabled = true; // its wrapper checks isEnabled(); enable() would also hook require()
 }
@@ -100,3 +105,4 @@ for (const name of ['sprintlens', 'contrib']) {
 }
 await tracerProvider.shutdown();
 await meterProvider.shutdown();
+await loggerProvider?.shutdown();

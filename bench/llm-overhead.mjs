@@ -4,14 +4,16 @@
 //   @arizeai/openinference-instrumentation-openai (content off / on for each).
 // Every variant runs in its own process (they patch the same prototypes) against one local
 // OpenAI-format server living in this process, so the child's CPU time is the SDK plus the
-// instrumentation only. Same tracer setup for all: TracerProvider + BatchSpanProcessor into a
-// no-op exporter, AsyncLocalStorage context, a MeterProvider with a reader. openai 6 is used:
+// instrumentation only. Same pipeline for all, the one NodeSDK sets up by default:
+// TracerProvider + BatchSpanProcessor, MeterProvider with a reader, LoggerProvider +
+// BatchLogRecordProcessor (all into no-op exporters), AsyncLocalStorage context. openai 6 is used:
 // the newest major every alternative supports (OTel and Traceloop stop at <7).
 // Variants run interleaved, several rounds; the median per variant is reported.
 // Usage: npm run bench:setup && npx tsc -p tsconfig.build.json &&
 //        node_modules/.bin/node bench/llm-overhead.mjs [rounds]
-//        (`--micro-only`: just the in-process hot-path table, no network)
-/* global AbortController */
+//        (`--micro-only`: just the in-process hot-path table, no network;
+//         `--e2e-only [rounds]`: just the end-to-end table)
+/* global AbortController, setImmediate */
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -34,6 +36,10 @@ const PLAIN_CALLS = 2000;
 const STREAM_CALLS = 160;
 const STREAM_CHUNKS = 100;
 const MICRO_CHUNKS = 200;
+const MICRO_ROUNDS = 12;
+/** Chunks in the streams that measure the cost per chunk. */
+const MICRO_LONG_STREAM = 20_000;
+const MICRO_PROCESSES = 5;
 
 const VARIANTS = {
   baseline: { label: 'openai SDK alone (baseline)' },
@@ -49,13 +55,19 @@ const VARIANTS = {
 };
 
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4]);
-else if (process.argv[2] === '--micro') await micro(process.argv[3]);
-else if (process.argv[2] === '--micro-only') console.log(await microSection());
-else await main(Number(process.argv[2] ?? 3));
+else if (process.argv[2] === '--micro') {
+  await micro({
+    mode: process.argv[3],
+    logs: process.argv[4] !== 'nologs',
+    measure: process.argv[5] ?? 'call',
+  });
+} else if (process.argv[2] === '--micro-only') console.log(await microSection());
+else if (process.argv[2] === '--e2e-only') await main(Number(process.argv[3] ?? 3), false);
+else await main(Number(process.argv[2] ?? 3), true);
 
 // ---------------------------------------------------------------- orchestrator
 
-async function main(rounds) {
+async function main(rounds, withMicro) {
   if (!existsSync(join(benchDir, 'node_modules/@opentelemetry/instrumentation-openai'))) {
     console.error('bench dependencies missing: run `npm run bench:setup` first');
     process.exit(1);
@@ -136,14 +148,18 @@ async function main(rounds) {
   }
   console.log(lines.join('\n'));
   console.log('');
-  console.log(await microSection());
+  if (withMicro) console.log(await microSection());
 }
 
 // ---------------------------------------------------------------- hot path, no network
 
 async function microSection() {
-  const run = (mode) =>
-    runJsonChild({ name: mode, script: fileURLToPath(import.meta.url), args: ['--micro', mode] });
+  const run = (mode, pipeline, measure) =>
+    runJsonChild({
+      name: `${mode} (${pipeline}, ${measure})`,
+      script: fileURLToPath(import.meta.url),
+      args: ['--micro', mode, pipeline, measure],
+    });
   const modes = [
     'none',
     'span',
@@ -154,23 +170,49 @@ async function microSection() {
     'traceloop-off',
     'arize-off',
   ];
+  // Per chunk is measured once, with the full pipeline (logs are per call, not per chunk).
+  const runs = [
+    ['logs', 'call'],
+    ['nologs', 'call'],
+    ['logs', 'chunk'],
+  ];
   const results = {};
-  for (const mode of modes) results[mode] = [];
-  for (let round = 0; round < 3; round++) {
-    for (const mode of modes) results[mode].push(await run(mode));
+  for (const [pipeline, measure] of runs) {
+    for (const mode of modes) results[`${pipeline}/${measure}/${mode}`] = [];
   }
-  const row = (mode, label) => {
-    const call = median(results[mode].map((r) => r.call)) - median(results.none.map((r) => r.call));
-    const chunk =
-      median(results[mode].map((r) => r.chunk)) - median(results.none.map((r) => r.chunk));
-    return `| ${label} | ${call.toFixed(2)} | ${mode === 'span' ? '—' : chunk.toFixed(3)} |`;
+  for (let round = 0; round < MICRO_PROCESSES; round++) {
+    for (const [pipeline, measure] of runs) {
+      for (const mode of modes) {
+        results[`${pipeline}/${measure}/${mode}`].push(await run(mode, pipeline, measure));
+      }
+    }
+  }
+  const added = (pipeline, measure, mode) => {
+    const of = (m) => median(results[`${pipeline}/${measure}/${m}`].map((r) => r[measure]));
+    return of(mode) - of('none');
   };
+  const cells = (mode) =>
+    [
+      added('logs', 'call', mode).toFixed(2),
+      mode === 'span' ? '—' : added('logs', 'chunk', mode).toFixed(3),
+      logsPerCall(mode),
+      added('nologs', 'call', mode).toFixed(2),
+    ].join(' | ');
+  function logsPerCall(mode) {
+    const r = results[`logs/call/${mode}`][0];
+    return r.spans > 0 ? (r.logRecords / r.spans).toFixed(1) : '—';
+  }
+  const row = (mode, label) => `| ${label} | ${cells(mode)} |`;
   return [
-    'Hot path without network (in-process fake `create` returning an `APIPromise`-like and a `Stream`-like of',
-    `${MICRO_CHUNKS} JSON-parsed chunks; CPU µs added over the same fake uninstrumented, median of 3 processes):`,
+    'Hot path without network: an in-process fake `create` returning an `APIPromise`-like and a',
+    '`Stream`-like of JSON-parsed chunks. CPU µs added over the same fake uninstrumented; per call',
+    `over plain calls, per chunk over streams of ${MICRO_LONG_STREAM} chunks (the call's own cost spread thin).`,
+    `Calls and chunks in separate processes; per process the median of ${MICRO_ROUNDS} rounds, then the median`,
+    `of ${MICRO_PROCESSES} processes. Pipeline: traces, metrics and logs, as \`NodeSDK\` and \`start()\` set up by`,
+    'default; the last column without logs (traces and metrics only).',
     '',
-    '| variant | added µs / call | added µs / chunk |',
-    '|---|---|---|',
+    '| variant | µs / call | µs / chunk | log records / call | µs / call, no logs |',
+    '|---|---|---|---|---|',
     row('span', 'one bare span (floor)'),
     row('sprintlens-off', 'sprintlens, content off'),
     row('sprintlens-nometrics', 'sprintlens, content off, metrics off'),
@@ -181,8 +223,12 @@ async function microSection() {
   ].join('\n');
 }
 
-async function micro(mode) {
-  const { tracerProvider, meterProvider } = benchTelemetry();
+/**
+ * One variant in one process. `measure` is `call` (plain calls) or `chunk` (long streams): each
+ * in its own processes, because very long streams change the heap the plain calls then run in.
+ */
+async function micro({ mode, logs, measure }) {
+  const { tracerProvider, meterProvider, loggerProvider, exported } = benchTelemetry({ logs });
   const completion = {
     id: 'c',
     model: 'gpt-4o-mini',
@@ -218,15 +264,16 @@ async function micro(mode) {
       return [branch(0), branch(1)];
     },
   });
-  const makeStream = () =>
+  const makeStream = (count) =>
     streamOf(new AbortController(), async function* iterator() {
-      for (let i = 0; i < MICRO_CHUNKS; i++) yield JSON.parse(chunkText);
+      for (let i = 0; i < count; i++) yield JSON.parse(chunkText);
     });
   class FakeApiPromise extends Promise {
-    constructor(stream) {
+    /** `chunks`: 0 for a plain call, else the length of the stream. */
+    constructor(chunks) {
       super((resolve) => resolve(null));
       this.responsePromise = Promise.resolve({});
-      this.parseResponse = async () => (stream ? makeStream() : completion);
+      this.parseResponse = async () => (chunks > 0 ? makeStream(chunks) : completion);
     }
     static get [Symbol.species]() {
       return Promise;
@@ -239,7 +286,7 @@ async function micro(mode) {
     }
     // As the SDK's: a new APIPromise whose parsed value goes through `transform`.
     _thenUnwrap(transform) {
-      const next = new FakeApiPromise(false);
+      const next = new FakeApiPromise(0);
       const parse = this.parseResponse;
       next.parseResponse = async (client, props) => transform(await parse(client, props), props);
       return next;
@@ -250,7 +297,7 @@ async function micro(mode) {
       this._client = { baseURL: 'http://127.0.0.1:1/v1' };
     }
     create(body) {
-      return new FakeApiPromise(body.stream === true);
+      return new FakeApiPromise(body.stream === true ? (body.bench_chunks ?? MICRO_CHUNKS) : 0);
     }
   }
   // The resources the alternatives patch besides chat (only chat is called).
@@ -287,6 +334,7 @@ async function micro(mode) {
     });
     inst.setTracerProvider(tracerProvider);
     inst.setMeterProvider(meterProvider);
+    if (loggerProvider !== undefined) inst.setLoggerProvider?.(loggerProvider);
     inst.getModuleDefinitions()[0].patch(mod, '7.0.0');
   } else if (mode !== 'none') {
     // An alternative, patched onto the same fake module through its own module definition.
@@ -305,6 +353,7 @@ async function micro(mode) {
     const inst = new OpenAIInstrumentation(config);
     inst.setTracerProvider(tracerProvider);
     inst.setMeterProvider(meterProvider);
+    if (loggerProvider !== undefined) inst.setLoggerProvider?.(loggerProvider);
     const [definition] = [inst.init()].flat();
     definition.patch(mod, '6.49.0');
     // The contrib wrapper checks isEnabled() on every call; enabling for real would also hook
@@ -313,20 +362,52 @@ async function micro(mode) {
   }
   const resource = new Completions();
   const messages = [{ role: 'user', content: 'Say hello to the benchmark.' }];
-  const cpu = async (n, fn) => (await cpuMicros(n, fn)) / n;
+  // Every 64 calls the loop lets the event loop turn, as any app's I/O does: a loop of
+  // microtasks alone never ends V8's job, and some of its bookkeeping waits for that.
+  const cpu = async (n, fn) => {
+    const start = process.cpuUsage();
+    for (let i = 1; i <= n; i++) {
+      await fn();
+      if ((i & 63) === 0) await new Promise(setImmediate);
+    }
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / n;
+  };
   const plain = () => resource.create({ model: 'gpt-4o-mini', messages, temperature: 0 });
-  const streamed = async () => {
-    const s = await resource.create({ model: 'gpt-4o-mini', messages, stream: true });
+  const stream = async (length) => {
+    const s = await resource.create({
+      model: 'gpt-4o-mini',
+      messages,
+      stream: true,
+      bench_chunks: length,
+    });
     for await (const chunk of s) void chunk;
   };
+  const streamed = () => stream(MICRO_CHUNKS);
+  // The JIT sees both kinds of call before anything is timed, as in an app.
   await cpu(20_000, plain);
   await cpu(200, streamed);
-  const call = await cpu(50_000, plain);
-  const perStream = await cpu(1_000, streamed);
-  // Per chunk: the streamed call minus one plain call's worth, spread over the chunks.
-  process.stdout.write(JSON.stringify({ call, chunk: (perStream - call) / MICRO_CHUNKS }) + '\n');
+  // The median round is kept: a burst from another process moves one round, not the result.
+  const rounds = [];
+  for (let round = 0; round < MICRO_ROUNDS; round++) {
+    if (measure === 'call') rounds.push(await cpu(5_000, plain));
+    // Per chunk: a few very long streams, so the call's own cost (and the garbage it leaves)
+    // is spread thin; the chunks' cost is what is left.
+    else rounds.push((await cpu(5, () => stream(MICRO_LONG_STREAM))) / MICRO_LONG_STREAM);
+  }
+  await tracerProvider.forceFlush();
+  await loggerProvider?.forceFlush();
+  process.stdout.write(
+    JSON.stringify({
+      [measure]: median(rounds),
+      // What the variant exported, to show it did its work (log records: events per message).
+      spans: exported.spans,
+      logRecords: exported.logRecords,
+    }) + '\n',
+  );
   await tracerProvider.shutdown();
   await meterProvider.shutdown();
+  await loggerProvider?.shutdown();
   process.exit(0);
 }
 
@@ -392,7 +473,7 @@ function startServer() {
 
 async function child(variant, url) {
   const require = createRequire(join(benchDir, 'package.json'));
-  const { api, tracerProvider, meterProvider, exported } = benchTelemetry();
+  const { api, tracerProvider, meterProvider, loggerProvider, exported } = benchTelemetry();
   api.trace.setGlobalTracerProvider(tracerProvider);
   api.metrics.setGlobalMeterProvider(meterProvider);
 
@@ -444,6 +525,7 @@ async function child(variant, url) {
   } else if (instrumentation !== undefined) {
     instrumentation.setTracerProvider(tracerProvider);
     instrumentation.setMeterProvider(meterProvider);
+    if (loggerProvider !== undefined) instrumentation.setLoggerProvider?.(loggerProvider);
     instrumentation.enable();
   }
   // Required after enable(): the require hook patches it, as in a real app.
@@ -507,6 +589,7 @@ async function child(variant, url) {
   await tracerProvider.forceFlush();
   await tracerProvider.shutdown();
   await meterProvider.shutdown();
+  await loggerProvider?.shutdown();
   process.stdout.write(
     JSON.stringify({
       variant,
