@@ -26,28 +26,24 @@ export function benchTelemetry({ logs = true } = {}) {
   const { MeterProvider, PeriodicExportingMetricReader } = rootRequire(
     '@opentelemetry/sdk-metrics',
   );
-  const exported = { spans: 0, logRecords: 0 };
-  const exporter = {
+  const exported = { spans: 0, logRecords: 0, metricBatches: 0 };
+  // An exporter that accepts everything at once and counts it under `exported[key]`.
+  const countingExporter = (key) => ({
     export(batch, done) {
-      exported.spans += batch.length;
+      exported[key] += Array.isArray(batch) ? batch.length : 1;
       done({ code: 0 });
     },
     shutdown: () => Promise.resolve(),
     forceFlush: () => Promise.resolve(),
-  };
-  const metricExporter = {
-    export: (_metrics, done) => done({ code: 0 }),
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
-  };
+  });
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const tracerProvider = new TracerProvider({
-    spanProcessors: [new BatchSpanProcessor({ exporter })],
+    spanProcessors: [new BatchSpanProcessor({ exporter: countingExporter('spans') })],
   });
   const meterProvider = new MeterProvider({
     readers: [
       new PeriodicExportingMetricReader({
-        exporter: metricExporter,
+        exporter: countingExporter('metricBatches'),
         exportIntervalMillis: 3_600_000,
       }),
     ],
@@ -55,16 +51,8 @@ export function benchTelemetry({ logs = true } = {}) {
   let loggerProvider;
   if (logs) {
     const { LoggerProvider, BatchLogRecordProcessor } = rootRequire('@opentelemetry/sdk-logs');
-    const logExporter = {
-      export(records, done) {
-        exported.logRecords += records.length;
-        done({ code: 0 });
-      },
-      shutdown: () => Promise.resolve(),
-      forceFlush: () => Promise.resolve(),
-    };
     loggerProvider = new LoggerProvider({
-      processors: [new BatchLogRecordProcessor({ exporter: logExporter })],
+      processors: [new BatchLogRecordProcessor({ exporter: countingExporter('logRecords') })],
     });
     rootRequire('@opentelemetry/api-logs').logs.setGlobalLoggerProvider(loggerProvider);
   }

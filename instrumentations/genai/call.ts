@@ -168,28 +168,18 @@ export class GenAiCall implements TokenUsage {
   private finish(errorType: string | undefined, outcome: StreamOutcome | undefined): void {
     const span = this.span;
     const durationSeconds = (performance.now() - this.startedAt) / 1000;
-    if (this.responseId !== undefined) span.setAttribute(ATTR_RESPONSE_ID, this.responseId);
-    if (this.responseModel !== undefined) {
-      span.setAttribute(ATTR_RESPONSE_MODEL, this.responseModel);
-    }
+    setDefined(span, ATTR_RESPONSE_ID, this.responseId);
+    setDefined(span, ATTR_RESPONSE_MODEL, this.responseModel);
     if (this.finishReasons !== undefined && this.finishReasons.length > 0) {
       span.setAttribute(ATTR_RESPONSE_FINISH_REASONS, this.finishReasons);
     }
-    if (this.inputTokens !== undefined) {
-      span.setAttribute(ATTR_USAGE_INPUT_TOKENS, this.inputTokens);
-    }
-    if (this.outputTokens !== undefined) {
-      span.setAttribute(ATTR_USAGE_OUTPUT_TOKENS, this.outputTokens);
-    }
-    if (this.cacheReadTokens !== undefined) {
-      span.setAttribute(ATTR_USAGE_CACHE_READ_INPUT_TOKENS, this.cacheReadTokens);
-    }
-    if (this.cacheWriteTokens !== undefined) {
-      span.setAttribute(ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, this.cacheWriteTokens);
-    }
+    setDefined(span, ATTR_USAGE_INPUT_TOKENS, this.inputTokens);
+    setDefined(span, ATTR_USAGE_OUTPUT_TOKENS, this.outputTokens);
+    setDefined(span, ATTR_USAGE_CACHE_READ_INPUT_TOKENS, this.cacheReadTokens);
+    setDefined(span, ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, this.cacheWriteTokens);
     // Bill the model the server says it ran; fall back to the requested name.
     const cost = this.telemetry.prices.cost(this.responseModel ?? this.requestModel, this);
-    if (cost !== undefined) span.setAttribute(ATTR_COST_USD, cost);
+    setDefined(span, ATTR_COST_USD, cost);
     if (this.streamed) {
       span.setAttribute(ATTR_STREAM_CHUNKS, this.chunks);
       if (this.chunks > 0) {
@@ -198,18 +188,12 @@ export class GenAiCall implements TokenUsage {
           (this.firstChunkAt - this.startedAt) / 1000,
         );
       }
-      if (outcome !== undefined) span.setAttribute(ATTR_STREAM_OUTCOME, outcome);
+      setDefined(span, ATTR_STREAM_OUTCOME, outcome);
     }
     if (this.telemetry.content !== undefined) {
-      if (this.inputMessages !== undefined) {
-        span.setAttribute(ATTR_INPUT_MESSAGES, this.inputMessages);
-      }
-      if (this.systemInstructions !== undefined) {
-        span.setAttribute(ATTR_SYSTEM_INSTRUCTIONS, this.systemInstructions);
-      }
-      if (this.outputMessages !== undefined) {
-        span.setAttribute(ATTR_OUTPUT_MESSAGES, this.outputMessages);
-      }
+      setDefined(span, ATTR_INPUT_MESSAGES, this.inputMessages);
+      setDefined(span, ATTR_SYSTEM_INSTRUCTIONS, this.systemInstructions);
+      setDefined(span, ATTR_OUTPUT_MESSAGES, this.outputMessages);
     }
     // Plain additions; prom-client reads them at scrape time (see usage-metrics.ts).
     llmUsage.add(
@@ -222,6 +206,11 @@ export class GenAiCall implements TokenUsage {
     );
     this.telemetry.metrics?.record(this, errorType, durationSeconds);
   }
+}
+
+/** Sets `key` when there is a value (the SDK would drop `undefined`, after a lookup). */
+function setDefined(span: Span, key: string, value: string | number | undefined): void {
+  if (value !== undefined) span.setAttribute(key, value);
 }
 
 /** `error.type`: the error's class name (`RateLimitError`, `APIConnectionError`, …). */
