@@ -40,13 +40,20 @@ function props() {
 
 type Parse = (client: unknown, props: unknown) => unknown;
 
-function apiPromise(responsePromise: Promise<unknown>, parse: Parse): APIPromise<unknown> {
+/**
+ * The real `APIPromise`, seen through the fields the SDK keeps internal (TypeScript marks them
+ * private; at run time they are plain properties, which is what the instrumentation relies on).
+ */
+type ObservedPromise = Parameters<typeof observeApiPromise>[0] &
+  Promise<unknown> & { parse(): Promise<unknown> };
+
+function apiPromise(responsePromise: Promise<unknown>, parse: Parse): ObservedPromise {
   // The client is only handed back to `parse`; the casts stand for the SDK's internal types.
   return new APIPromise(
     {} as never,
     responsePromise as never,
     parse as never,
-  ) as APIPromise<unknown>;
+  ) as unknown as ObservedPromise;
 }
 
 const diagLines: string[] = [];
