@@ -167,8 +167,11 @@ async function microSection() {
     'sprintlens-nometrics',
     'sprintlens-on',
     'otel-off',
+    'otel-on',
     'traceloop-off',
+    'traceloop-on',
     'arize-off',
+    'arize-on',
   ];
   // Per chunk is measured once, with the full pipeline (logs are per call, not per chunk).
   const runs = [
@@ -218,8 +221,11 @@ async function microSection() {
     row('sprintlens-nometrics', 'sprintlens, content off, metrics off'),
     row('sprintlens-on', 'sprintlens, content on'),
     row('otel-off', '@opentelemetry/instrumentation-openai, content off'),
+    row('otel-on', '@opentelemetry/instrumentation-openai, content on'),
     row('traceloop-off', '@traceloop/instrumentation-openai, content off'),
+    row('traceloop-on', '@traceloop/instrumentation-openai, content on'),
     row('arize-off', '@arizeai/openinference-instrumentation-openai, content off'),
+    row('arize-on', '@arizeai/openinference-instrumentation-openai, content on'),
   ].join('\n');
 }
 
@@ -339,16 +345,18 @@ async function micro({ mode, logs, measure }) {
   } else if (mode !== 'none') {
     // An alternative, patched onto the same fake module through its own module definition.
     const require = createRequire(join(benchDir, 'package.json'));
+    const [family, content] = mode.split('-');
+    const on = content === 'on';
     const pkg = {
-      'otel-off': '@opentelemetry/instrumentation-openai',
-      'traceloop-off': '@traceloop/instrumentation-openai',
-      'arize-off': '@arizeai/openinference-instrumentation-openai',
-    }[mode];
+      otel: '@opentelemetry/instrumentation-openai',
+      traceloop: '@traceloop/instrumentation-openai',
+      arize: '@arizeai/openinference-instrumentation-openai',
+    }[family];
     const config = {
-      'otel-off': { enabled: false, captureMessageContent: false },
-      'traceloop-off': { enabled: false, traceContent: false, enrichTokens: false },
-      'arize-off': { enabled: false, traceConfig: { hideInputs: true, hideOutputs: true } },
-    }[mode];
+      otel: { enabled: false, captureMessageContent: on },
+      traceloop: { enabled: false, traceContent: on, enrichTokens: false },
+      arize: { enabled: false, traceConfig: on ? {} : { hideInputs: true, hideOutputs: true } },
+    }[family];
     const { OpenAIInstrumentation } = require(pkg);
     const inst = new OpenAIInstrumentation(config);
     inst.setTracerProvider(tracerProvider);
