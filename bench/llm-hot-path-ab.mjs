@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fakeOpenAI } from './fake-openai.mjs';
 import { benchTelemetry, median, rootRequire } from './llm-bench-support.mjs';
 
 const benchRequire = createRequire(join(dirname(fileURLToPath(import.meta.url)), 'package.json'));
@@ -15,52 +16,6 @@ const CALLS = 20_000;
 const { tracerProvider, meterProvider, loggerProvider } = benchTelemetry({
   logs: process.env.BENCH_LOGS !== 'off',
 });
-const completion = {
-  id: 'c',
-  model: 'gpt-4o-mini',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Hi.' }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 20, completion_tokens: 3 },
-};
-
-/** A fake `openai` module whose chat `create` returns an APIPromise-like. */
-function fakeOpenAI() {
-  class FakeApiPromise extends Promise {
-    constructor() {
-      super((resolve) => resolve(null));
-      this.responsePromise = Promise.resolve({});
-      this.parseResponse = async () => completion;
-    }
-    static get [Symbol.species]() {
-      return Promise;
-    }
-    parse() {
-      return (this.parsedPromise ??= this.responsePromise.then((d) => this.parseResponse(null, d)));
-    }
-    then(onFulfilled, onRejected) {
-      return this.parse().then(onFulfilled, onRejected);
-    }
-  }
-  class Completions {
-    constructor() {
-      this._client = { baseURL: 'http://127.0.0.1:1/v1' };
-    }
-    create() {
-      return new FakeApiPromise();
-    }
-  }
-  class Other {
-    create() {}
-  }
-  return {
-    OpenAI: {
-      Chat: { Completions },
-      Completions: class extends Other {},
-      Embeddings: class extends Other {},
-      Responses: class extends Other {},
-    },
-  };
-}
-
 const variants = { none: fakeOpenAI(), sprintlens: fakeOpenAI(), contrib: fakeOpenAI() };
 {
   const { OpenAIInstrumentation } = rootRequire('./dist/instrumentations/openai/index.js');

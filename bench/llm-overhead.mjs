@@ -13,7 +13,7 @@
 //        node_modules/.bin/node bench/llm-overhead.mjs [rounds]
 //        (`--micro-only`: just the in-process hot-path table, no network;
 //         `--e2e-only [rounds]`: just the end-to-end table)
-/* global AbortController, setImmediate */
+/* global setImmediate */
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -29,6 +29,7 @@ import {
   rootRequire,
   runJsonChild,
 } from './llm-bench-support.mjs';
+import { fakeOpenAI } from './fake-openai.mjs';
 
 const OPENAI_DIR = join(repoDir, 'test/versions/openai-6');
 
@@ -235,93 +236,8 @@ async function microSection() {
  */
 async function micro({ mode, logs, measure }) {
   const { tracerProvider, meterProvider, loggerProvider, exported } = benchTelemetry({ logs });
-  const completion = {
-    id: 'c',
-    model: 'gpt-4o-mini',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Hi.' }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 20, completion_tokens: 3 },
-  };
-  const chunkText =
-    '{"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"w "},"finish_reason":null}]}';
-  // A Stream-like: its own iterator, and tee() as the SDK's (two branches over one source,
-  // each with a queue of what the other has read ahead), which some alternatives use.
-  const streamOf = (controller, iterator) => ({
-    controller,
-    iterator,
-    [Symbol.asyncIterator]() {
-      return this.iterator();
-    },
-    tee() {
-      const source = this.iterator();
-      const queues = [[], []];
-      const branch = (i) =>
-        streamOf(controller, async function* teeBranch() {
-          for (;;) {
-            if (queues[i].length > 0) {
-              yield queues[i].shift();
-              continue;
-            }
-            const next = await source.next();
-            if (next.done) return;
-            queues[1 - i].push(next.value);
-            yield next.value;
-          }
-        });
-      return [branch(0), branch(1)];
-    },
-  });
-  const makeStream = (count) =>
-    streamOf(new AbortController(), async function* iterator() {
-      for (let i = 0; i < count; i++) yield JSON.parse(chunkText);
-    });
-  class FakeApiPromise extends Promise {
-    /** `chunks`: 0 for a plain call, else the length of the stream. */
-    constructor(chunks) {
-      super((resolve) => resolve(null));
-      this.responsePromise = Promise.resolve({});
-      this.parseResponse = async () => (chunks > 0 ? makeStream(chunks) : completion);
-    }
-    static get [Symbol.species]() {
-      return Promise;
-    }
-    parse() {
-      return (this.parsedPromise ??= this.responsePromise.then((d) => this.parseResponse(null, d)));
-    }
-    then(onFulfilled, onRejected) {
-      return this.parse().then(onFulfilled, onRejected);
-    }
-    // As the SDK's: a new APIPromise whose parsed value goes through `transform`.
-    _thenUnwrap(transform) {
-      const next = new FakeApiPromise(0);
-      const parse = this.parseResponse;
-      next.parseResponse = async (client, props) => transform(await parse(client, props), props);
-      return next;
-    }
-  }
-  class Completions {
-    constructor() {
-      this._client = { baseURL: 'http://127.0.0.1:1/v1' };
-    }
-    create(body) {
-      return new FakeApiPromise(body.stream === true ? (body.bench_chunks ?? MICRO_CHUNKS) : 0);
-    }
-  }
-  // The resources the alternatives patch besides chat (only chat is called).
-  class Other {
-    create() {}
-    generate() {}
-    edit() {}
-    createVariation() {}
-  }
-  const mod = {
-    OpenAI: {
-      Chat: { Completions },
-      Completions: class extends Other {},
-      Embeddings: class extends Other {},
-      Responses: class extends Other {},
-      Images: class extends Other {},
-    },
-  };
+  const mod = fakeOpenAI();
+  const Completions = mod.OpenAI.Chat.Completions;
   const tracer = tracerProvider.getTracer('floor');
   if (mode === 'span') {
     const original = Completions.prototype.create;
