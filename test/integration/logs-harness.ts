@@ -112,6 +112,27 @@ export const SCOPE_ALL_ENV: Readonly<Record<string, string>> = {
   FIXTURE_DROP_REPEATS: String(FIRST_OCCURRENCES + 3),
 };
 
+/**
+ * Runs the fixture as `service` in scope `all` ({@link SCOPE_ALL_ENV}) and checks what every
+ * logger shares there: the "please drop" DEBUG line at rate 0 is written and exported for its
+ * first occurrences only. Returns the run and the exported records for each logger's own checks.
+ */
+export async function runScopeAll(
+  run: Pick<FixtureRun, 'receiver' | 'service' | 'mode'> & { readonly spanName: string },
+): Promise<{ result: AppResult; logs: ReceivedLog[] }> {
+  const result = await runFixture({ ...run, env: SCOPE_ALL_ENV });
+  expect(result.code).toBe(0);
+  // Its first occurrences kept, its later repeats neither written…
+  expect(occurrences(result.stdout, 'please drop')).toBe(FIRST_OCCURRENCES);
+  const expected = 4 + FIRST_OCCURRENCES;
+  const { logs } = await telemetryOf(run.receiver, run.service, run.spanName, expected);
+  // …nor exported.
+  expect(logs).toHaveLength(expected);
+  const drops = logs.filter((l) => String(l.body).includes('please drop'));
+  expect(drops).toHaveLength(FIRST_OCCURRENCES);
+  return { result, logs };
+}
+
 /** How many times `text` occurs in `output`. */
 export function occurrences(output: string, text: string): number {
   return output.split(text).length - 1;
