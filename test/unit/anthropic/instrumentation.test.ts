@@ -1,26 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { context, diag, trace } from '@opentelemetry/api';
-import type { TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { DataPointType, MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getInstrumentations } from '../../../src/get-instrumentations';
 import { OPERATION_DURATION_BUCKETS, TOKEN_USAGE_BUCKETS } from '../../../instrumentations/genai';
 import { AnthropicInstrumentation } from '../../../instrumentations/anthropic';
 import type { AnthropicInstrumentationConfig } from '../../../instrumentations/anthropic';
-import { startLlmServer } from '../../support/llm-server';
-import type { LlmServer } from '../../support/llm-server';
 import {
-  captureDiag,
   collectGenAiHistograms,
   explodingTracerProvider,
+  inProcessInstrumentationTests,
   TestReader,
 } from '../genai/llm-instrumentation-harness';
 
@@ -49,51 +44,23 @@ interface AnthropicClient {
   models: { list(): Promise<unknown> };
 }
 
-const exporter = new InMemorySpanExporter();
-const tracerProvider = new TracerProvider({
-  spanProcessors: [new SimpleSpanProcessor({ exporter })],
-});
-let llm: LlmServer;
-let instrumentation: AnthropicInstrumentation | undefined;
-const diagLines: string[] = [];
-
-beforeAll(async () => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  // A global provider: what makes SDK 0.134+ trace itself.
-  trace.setGlobalTracerProvider(tracerProvider);
-  llm = await startLlmServer();
-});
-afterAll(async () => {
-  trace.disable();
-  context.disable();
-  await llm.close();
-});
-beforeEach(() => {
-  exporter.reset();
-  captureDiag(diagLines);
-});
-afterEach(() => {
-  if (instrumentation !== undefined) definition(instrumentation).unpatch?.(sdk, SDK_VERSION);
-  instrumentation = undefined;
-  diag.disable();
-});
-
-function definition(inst: AnthropicInstrumentation) {
-  return inst.getModuleDefinitions()[0]!;
-}
-
-function instrument(
-  config: AnthropicInstrumentationConfig = {},
-  provider: ApiTracerProvider = tracerProvider,
-) {
-  instrumentation = new AnthropicInstrumentation({ enabled: false, ...config });
-  instrumentation.setTracerProvider(provider);
-  definition(instrumentation).patch?.(sdk, SDK_VERSION);
-  return instrumentation;
-}
+// A global provider: what makes SDK 0.134+ trace itself.
+const { exporter, tracerProvider, diagLines, server, instrument, unpatch } =
+  inProcessInstrumentationTests({
+    create: (config: AnthropicInstrumentationConfig = {}) =>
+      new AnthropicInstrumentation({ enabled: false, ...config }),
+    exports: sdk,
+    version: SDK_VERSION,
+    globalTracerProvider: true,
+  });
 
 function client(options: Record<string, unknown> = {}): AnthropicClient {
-  return new sdk.Anthropic({ apiKey: 'sk-ant-test', baseURL: llm.url, maxRetries: 0, ...options });
+  return new sdk.Anthropic({
+    apiKey: 'sk-ant-test',
+    baseURL: server().url,
+    maxRetries: 0,
+    ...options,
+  });
 }
 
 const body = {
@@ -276,8 +243,7 @@ describe('AnthropicInstrumentation in process (SDK 1.12, global tracer provider)
     const chat = spans.find((s) => s.name === 'chat claude-haiku-4-5')!;
     const parent = spans.find((s) => s.name === 'parent')!;
     expect(chat.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
-    definition(inst).unpatch?.(sdk, SDK_VERSION);
-    instrumentation = undefined;
+    unpatch(inst);
     expect(Messages.prototype.create).toBe(create);
     expect(Messages.prototype.stream).toBe(stream);
   });

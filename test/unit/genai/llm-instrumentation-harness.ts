@@ -1,12 +1,94 @@
 /**
- * Shared pieces of the in-process LLM instrumentation tests (openai, anthropic): diagnostics
- * captured per test, a metric reader collected on demand, and a tracer provider that fails.
+ * Shared pieces of the in-process LLM instrumentation tests (openai, anthropic): the setup that
+ * patches the real SDK by hand, diagnostics captured per test, a metric reader collected on
+ * demand, and a tracer provider that fails.
  */
-import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, trace } from '@opentelemetry/api';
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { AggregationTemporality, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider as SdkTracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { resetDiagRateLimits } from '../../../src/diag';
+import { startLlmServer } from '../../support/llm-server';
+import type { LlmServer } from '../../support/llm-server';
+
+/** Options of {@link inProcessInstrumentationTests}. */
+export interface InProcessOptions<Config, Inst> {
+  /** Makes the instrumentation under test, from a test's config (it is patched by hand). */
+  create(config: Config | undefined): Inst;
+  /** The real SDK's exports and version, patched through the first module definition. */
+  readonly exports: unknown;
+  readonly version: string;
+  /** Also registers the tracer provider globally (what makes self-tracing SDKs trace). */
+  readonly globalTracerProvider?: boolean;
+}
+
+/**
+ * Registers the hooks of an in-process instrumentation test file: a local LLM server, spans
+ * into memory, diagnostics captured per test, and whatever a test patched undone after it.
+ */
+export function inProcessInstrumentationTests<Config, Inst extends InstrumentationBase>(
+  options: InProcessOptions<Config, Inst>,
+) {
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new SdkTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
+  const diagLines: string[] = [];
+  let llm: LlmServer | undefined;
+  let patched: Inst | undefined;
+  const definition = (inst: Inst) => inst.getModuleDefinitions()[0]!;
+  const unpatch = (inst: Inst): void => {
+    definition(inst).unpatch?.(options.exports, options.version);
+    if (patched === inst) patched = undefined;
+  };
+
+  beforeAll(async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    if (options.globalTracerProvider === true) trace.setGlobalTracerProvider(tracerProvider);
+    llm = await startLlmServer();
+  });
+  afterAll(async () => {
+    if (options.globalTracerProvider === true) trace.disable();
+    context.disable();
+    await llm?.close();
+  });
+  beforeEach(() => {
+    exporter.reset();
+    captureDiag(diagLines);
+  });
+  afterEach(() => {
+    if (patched !== undefined) unpatch(patched);
+    diag.disable();
+  });
+
+  return {
+    exporter,
+    tracerProvider,
+    diagLines,
+    /** The local LLM server (started before the file's tests). */
+    server(): LlmServer {
+      return llm!;
+    },
+    /** A disabled instrumentation with `config`, patched onto the SDK for this test. */
+    instrument(config?: Config, provider: TracerProvider = tracerProvider): Inst {
+      const inst = options.create(config);
+      inst.setTracerProvider(provider);
+      definition(inst).patch?.(options.exports, options.version);
+      patched = inst;
+      return inst;
+    },
+    /** Undoes {@link instrument} now. */
+    unpatch,
+  };
+}
 
 /** A cumulative reader that exports nothing: tests call `collect()` themselves. */
 export class TestReader extends MetricReader {

@@ -2,25 +2,15 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { context, diag } from '@opentelemetry/api';
-import type { TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { DataPointType, MeterProvider } from '@opentelemetry/sdk-metrics';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OPERATION_DURATION_BUCKETS, TOKEN_USAGE_BUCKETS } from '../../../instrumentations/genai';
 import { OpenAIInstrumentation } from '../../../instrumentations/openai';
 import type { OpenAIInstrumentationConfig } from '../../../instrumentations/openai';
-import { startLlmServer } from '../../support/llm-server';
-import type { LlmServer } from '../../support/llm-server';
 import {
-  captureDiag,
   collectGenAiHistograms,
   explodingTracerProvider,
+  inProcessInstrumentationTests,
   TestReader,
 } from '../genai/llm-instrumentation-harness';
 
@@ -47,49 +37,16 @@ interface OpenAIClient {
   };
 }
 
-const exporter = new InMemorySpanExporter();
-const tracerProvider = new TracerProvider({
-  spanProcessors: [new SimpleSpanProcessor({ exporter })],
-});
-let llm: LlmServer;
-let instrumentation: OpenAIInstrumentation | undefined;
-const diagLines: string[] = [];
-
-beforeAll(async () => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  llm = await startLlmServer();
-});
-afterAll(async () => {
-  context.disable();
-  await llm.close();
-});
-beforeEach(() => {
-  exporter.reset();
-  captureDiag(diagLines);
-});
-afterEach(() => {
-  if (instrumentation !== undefined)
-    patchDefinition(instrumentation).unpatch?.(openai, OPENAI_VERSION);
-  instrumentation = undefined;
-  diag.disable();
-});
-
-function patchDefinition(inst: OpenAIInstrumentation) {
-  return inst.getModuleDefinitions()[0]!;
-}
-
-function instrument(
-  config: OpenAIInstrumentationConfig = {},
-  provider: ApiTracerProvider = tracerProvider,
-) {
-  instrumentation = new OpenAIInstrumentation({ enabled: false, ...config });
-  instrumentation.setTracerProvider(provider);
-  patchDefinition(instrumentation).patch?.(openai, OPENAI_VERSION);
-  return instrumentation;
-}
+const { exporter, tracerProvider, diagLines, server, instrument, unpatch } =
+  inProcessInstrumentationTests({
+    create: (config: OpenAIInstrumentationConfig = {}) =>
+      new OpenAIInstrumentation({ enabled: false, ...config }),
+    exports: openai,
+    version: OPENAI_VERSION,
+  });
 
 function client(): OpenAIClient {
-  return new openai.OpenAI({ apiKey: 'sk-test', baseURL: `${llm.url}/v1`, maxRetries: 0 });
+  return new openai.OpenAI({ apiKey: 'sk-test', baseURL: `${server().url}/v1`, maxRetries: 0 });
 }
 
 const messages = [{ role: 'user', content: 'hi' }];
@@ -149,14 +106,14 @@ describe('OpenAIInstrumentation in process', () => {
 
   it('includeStreamUsage: false sends the request as written', async () => {
     instrument({ includeStreamUsage: false });
-    const before = llm.requests.length;
+    const before = server().requests.length;
     const stream = (await client().chat.completions.create({
       model: 'gpt-4o',
       messages,
       stream: true,
     })) as AsyncIterable<unknown>;
     for await (const _ of stream) void _;
-    expect(llm.requests[before]!.body).not.toHaveProperty('stream_options');
+    expect(server().requests[before]!.body).not.toHaveProperty('stream_options');
     const span = exporter.getFinishedSpans()[0]!;
     expect(span.attributes).not.toHaveProperty('gen_ai.usage.input_tokens');
     expect(span.attributes['sprintlens.stream.outcome']).toBe('completed');
@@ -168,7 +125,9 @@ describe('OpenAIInstrumentation in process', () => {
     const stream = (await client().chat.completions.create(body)) as AsyncIterable<unknown>;
     for await (const _ of stream) void _;
     expect(body).toEqual({ model: 'gpt-4o', messages, stream: true });
-    expect(llm.requests.at(-1)!.body).toMatchObject({ stream_options: { include_usage: true } });
+    expect(server().requests.at(-1)!.body).toMatchObject({
+      stream_options: { include_usage: true },
+    });
   });
 
   it('prices from pricesFile and the prices option', async () => {
@@ -231,8 +190,7 @@ describe('OpenAIInstrumentation in process', () => {
     const original = openai.Chat.Completions.prototype.create;
     const inst = instrument();
     expect(openai.Chat.Completions.prototype.create).not.toBe(original);
-    patchDefinition(inst).unpatch?.(openai, OPENAI_VERSION);
-    instrumentation = undefined;
+    unpatch(inst);
     expect(openai.Chat.Completions.prototype.create).toBe(original);
   });
 
