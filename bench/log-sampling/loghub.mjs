@@ -1,6 +1,12 @@
-// Loghub-2k helpers shared by the logPattern accuracy test and the benchmark: a small RFC 4180
+// Loghub-2k helpers shared by the logPattern accuracy test and the benchmarks: a small RFC 4180
 // CSV reader (the Content and EventTemplate fields hold commas and doubled quotes) and the
 // grouping-accuracy metric used in the log-parsing literature.
+//
+// Two data locations, one format (columns Content and EventTemplate, one row per log line):
+// - FULL_DATA_DIR: the full Loghub-2k corrected data, beside the repository, never inside it;
+//   one folder per dataset holding <Name>_2k.log_structured_corrected.csv.
+// - SAMPLE_DATA_DIR: the small labelled subset the repository holds (test/fixtures/loghub-sample,
+//   see its README.md), one <Name>.csv per dataset; the unit test runs on it.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,11 +23,17 @@ export const DATASETS = [
   'Thunderbird',
 ];
 
-/** Where the data lives: beside the repository, never inside it (it is not ours to ship). */
-export const DEFAULT_DATA_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/data/loghub-dev',
-);
+/** The repository root (this file is bench/log-sampling/loghub.mjs). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The full data: beside the repository, never inside it (it is not ours to ship). */
+export const FULL_DATA_DIR = resolve(REPO_ROOT, '../shared/data/loghub-dev');
+
+/** The in-repository labelled sample (made by make-loghub-sample.mjs from the full data). */
+export const SAMPLE_DATA_DIR = join(REPO_ROOT, 'test/fixtures/loghub-sample');
+
+/** Default of loadDataset/loadAll: the full data (kept for the benchmarks that use it). */
+export const DEFAULT_DATA_DIR = FULL_DATA_DIR;
 
 /**
  * Parses CSV text into rows of fields. Handles quoted fields with embedded commas, newlines and
@@ -77,18 +89,32 @@ export function parseCsv(text) {
 }
 
 /**
+ * The CSV file of one dataset in `dataDir`: the full layout (<Name>/<Name>_2k.log_structured_
+ * corrected.csv) when present, else the sample layout (<Name>.csv), else null.
+ * @param {string} name
+ * @param {string} dataDir
+ * @returns {string | null}
+ */
+export function datasetFile(name, dataDir) {
+  const full = join(dataDir, name, `${name}_2k.log_structured_corrected.csv`);
+  if (existsSync(full)) return full;
+  const sample = join(dataDir, `${name}.csv`);
+  return existsSync(sample) ? sample : null;
+}
+
+/**
  * Reads one dataset's structured CSV and returns the message and its true template per line.
- * Throws with a clear message when the data folder is missing.
+ * Throws with a clear message when the file is missing.
  * @param {string} name
  * @param {string} [dataDir]
  * @returns {{ name: string, contents: string[], templates: string[] }}
  */
 export function loadDataset(name, dataDir = DEFAULT_DATA_DIR) {
-  const file = join(dataDir, name, `${name}_2k.log_structured_corrected.csv`);
-  if (!existsSync(file)) {
+  const file = datasetFile(name, dataDir);
+  if (file === null) {
     throw new Error(
-      `Loghub data missing: expected ${file}. The Loghub-2k corrected datasets must be present ` +
-        `in ${dataDir} (outside the repository, beside it in ../shared/data/loghub-dev).`,
+      `Loghub data missing: expected ${join(dataDir, name, `${name}_2k.log_structured_corrected.csv`)} ` +
+        `(full data) or ${join(dataDir, `${name}.csv`)} (sample).`,
     );
   }
   const rows = parseCsv(readFileSync(file, 'utf8'));
@@ -108,14 +134,16 @@ export function loadDataset(name, dataDir = DEFAULT_DATA_DIR) {
 }
 
 /**
- * Loads all datasets, failing with one clear message when the folder itself is absent.
+ * Loads all datasets from `dataDir` (the full data by default, or SAMPLE_DATA_DIR), failing with
+ * one clear message when the folder itself is absent.
  * @param {string} [dataDir]
  */
 export function loadAll(dataDir = DEFAULT_DATA_DIR) {
   if (!existsSync(dataDir)) {
     throw new Error(
-      `Loghub data missing: expected the folder ${dataDir} (../shared/data/loghub-dev relative ` +
-        `to the repository root) holding ${DATASETS.join(', ')}.`,
+      `Loghub data missing: expected the folder ${dataDir} holding ${DATASETS.join(', ')}. ` +
+        `The full Loghub-2k corrected data is looked for in ${FULL_DATA_DIR} (beside the ` +
+        `repository); the in-repository sample is ${SAMPLE_DATA_DIR}.`,
     );
   }
   return DATASETS.map((name) => loadDataset(name, dataDir));
