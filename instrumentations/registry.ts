@@ -1,11 +1,11 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { RedactionOptions } from '../src/redaction';
-import { BunyanInstrumentation } from './bunyan';
+import { BUNYAN_SUPPORTED_VERSIONS, BunyanInstrumentation } from './bunyan';
 import { ConsoleInstrumentation } from './console';
-import { PinoInstrumentation } from './pino';
-import { WinstonInstrumentation } from './winston';
-import { OpenAIInstrumentation } from './openai';
-import { AnthropicInstrumentation } from './anthropic';
+import { PINO_SUPPORTED_VERSIONS, PinoInstrumentation } from './pino';
+import { WINSTON_SUPPORTED_VERSIONS, WinstonInstrumentation } from './winston';
+import { OpenAIInstrumentation, SUPPORTED_OPENAI_VERSIONS } from './openai';
+import { AnthropicInstrumentation, SUPPORTED_ANTHROPIC_VERSIONS } from './anthropic';
 
 /** What every instrumentation factory receives: the resolved settings it may need. */
 export interface InstrumentationFactoryOptions {
@@ -23,6 +23,11 @@ export interface InstrumentationEntry {
   readonly name: string;
   /** Packages it patches: the ES-module hook intercepts only these. Empty for globals. */
   readonly modules: readonly string[];
+  /**
+   * Semver ranges of `modules` that are instrumented (what the instrumentation's module
+   * definitions declare); other versions are left alone. Absent when not instrumented yet.
+   */
+  readonly supportedVersions?: readonly string[];
   /** Builds the instrumentation; absent while the library is not instrumented yet. */
   readonly create?: (options: InstrumentationFactoryOptions) => Instrumentation;
 }
@@ -36,17 +41,34 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   {
     name: 'openai',
     modules: ['openai'],
+    supportedVersions: SUPPORTED_OPENAI_VERSIONS,
     create: (options) => new OpenAIInstrumentation(options),
   },
   {
     name: 'anthropic',
     modules: ['@anthropic-ai/sdk'],
+    supportedVersions: SUPPORTED_ANTHROPIC_VERSIONS,
     create: (options) => new AnthropicInstrumentation(options),
   },
   { name: 'langchain', modules: ['@langchain/core'] },
-  { name: 'pino', modules: ['pino'], create: () => new PinoInstrumentation() },
-  { name: 'winston', modules: ['winston'], create: () => new WinstonInstrumentation() },
-  { name: 'bunyan', modules: ['bunyan'], create: () => new BunyanInstrumentation() },
+  {
+    name: 'pino',
+    modules: ['pino'],
+    supportedVersions: PINO_SUPPORTED_VERSIONS,
+    create: () => new PinoInstrumentation(),
+  },
+  {
+    name: 'winston',
+    modules: ['winston'],
+    supportedVersions: WINSTON_SUPPORTED_VERSIONS,
+    create: () => new WinstonInstrumentation(),
+  },
+  {
+    name: 'bunyan',
+    modules: ['bunyan'],
+    supportedVersions: BUNYAN_SUPPORTED_VERSIONS,
+    create: () => new BunyanInstrumentation(),
+  },
   { name: 'console', modules: [], create: () => new ConsoleInstrumentation() },
 ];
 

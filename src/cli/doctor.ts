@@ -1,46 +1,112 @@
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { INSTRUMENTATIONS } from '../../instrumentations/registry';
+import type { InstrumentationEntry } from '../../instrumentations/registry';
+import { readAppPackage } from '../config/app-package';
 import { redactConfig } from '../config/redact';
 import { resolveConfig } from '../config/resolve';
-import type { ResolvedConfig } from '../config/options';
-import { AuthRejectedError, DoctorEndpointUnreachableError } from '../errors';
+import { CliInvalidArgumentError } from '../errors';
 import type { SprintlensError } from '../errors';
 import { selectInstrumentations } from '../get-instrumentations';
+import { redactUrl } from '../redact-url';
 import { VERSION } from '../version';
+import { isSupportedNode, SUPPORTED_NODE } from '../node-support';
+import { integerValue, parseCommandLine, readFlags, withCodedFlagErrors } from './args';
+import type { CommandArgs, FlagTable } from './args';
+import { findInstalledPackage } from './installed';
+import { probeEndpoint, probeTarget } from './probe';
+import type { ProbeTarget } from './probe';
 
 /** Options of {@link runDoctor}. */
 export interface DoctorOptions {
+  /** The arguments after `doctor`. */
   readonly args: readonly string[];
   readonly out: NodeJS.WritableStream;
+  /** Where a bad argument is reported. Default: `process.stderr`. */
+  readonly err?: NodeJS.WritableStream;
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Where the app's packages are looked up. Default: the working directory. */
   readonly cwd?: string;
 }
 
-const MIN_NODE = [22, 15] as const;
+/** What the flags ask for. */
+export interface DoctorFlags {
+  readonly help: boolean;
+  /** How long the endpoint check waits for an answer. */
+  readonly timeoutMillis: number;
+}
+
 const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
+
+export const DOCTOR_USAGE = `Usage: sprintlens doctor [flags]
+
+Checks a setup, from the app's directory and with the app's environment: prints the resolved
+configuration (secrets redacted) and every warning with its code, sends one empty OTLP request
+to the trace endpoint exactly as the exporter would, and lists each instrumentation with the
+installed version of its package. Exit status 0 when all is well, 1 when something needs
+attention, 2 for a bad flag.
+
+Flags:
+  --timeout MS   how long to wait for the endpoint's answer, in ms (default ${DEFAULT_PROBE_TIMEOUT_MS})
+  --help, -h     print this help
+`;
+
+const FLAGS: FlagTable = {
+  switches: { help: { short: 'h' } },
+  values: { '--timeout': integerValue(1, 600_000, 'a number of milliseconds (1..600000)') },
+};
+
+/** Parses the arguments after `sprintlens doctor`; throws {@link CliInvalidArgumentError}. */
+export function parseDoctorFlags(args: readonly string[]): DoctorFlags {
+  return withCodedFlagErrors(
+    () => {
+      const read = readFlags(args, FLAGS);
+      return {
+        help: read.has('help'),
+        timeoutMillis: read.value<number>('--timeout') ?? DEFAULT_PROBE_TIMEOUT_MS,
+      };
+    },
+    (flag, problem) => new CliInvalidArgumentError('doctor', flag, problem),
+  );
+}
+
+/** How `sprintlens doctor` reads its arguments (the CLI's shared behaviour). */
+export const DOCTOR_COMMAND: CommandArgs<DoctorFlags> = {
+  name: 'doctor',
+  usage: DOCTOR_USAGE,
+  parse: parseDoctorFlags,
+};
 
 /**
  * `sprintlens doctor`: prints the resolved configuration (secrets redacted), every validation
- * warning with its code, whether the trace endpoint accepts an OTLP request, and for each
- * instrumentation whether its package is installed. Returns the exit status: 0 when all is
- * well, 1 when something needs attention.
+ * warning with its code, whether the trace endpoint accepts an OTLP request (sent by the
+ * exporter's own sender; every failure with its cause), and for each instrumentation the
+ * installed version of its package. Returns the exit status: 0 when all is well, 1 when
+ * something needs attention, 2 for a bad argument (0 for `--help`).
  */
 export async function runDoctor(options: DoctorOptions): Promise<number> {
+  const parsed = parseCommandLine(DOCTOR_COMMAND, options.args, {
+    out: options.out,
+    err: options.err ?? process.stderr,
+  });
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { timeoutMillis } = parsed.flags;
+
   const print = (line = ''): void => void options.out.write(line + '\n');
-  const timeoutMillis = parseTimeout(options.args);
-  const { config, warnings } = resolveConfig({}, options.env ? { env: options.env } : {});
+  const env = options.env ?? process.env;
+  const appDir = options.cwd ?? process.cwd();
+  // service.name/version default to the app's package.json: the one above the app directory,
+  // not the one above this script (sprintlens's own).
+  const appPackage = readAppPackage(join(appDir, 'package.json'));
+  const { config, warnings } = resolveConfig({}, { env, appPackage });
   const problems: SprintlensError[] = [...warnings];
   let nodeOk = true;
 
   print(`sprintlens ${VERSION} doctor`);
   print();
   print(`Node.js ${process.versions.node}`);
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+  if (!isSupportedNode()) {
     nodeOk = false;
-    print(`  problem: sprintlens needs Node.js ${MIN_NODE.join('.')} or later`);
+    print(`  problem: sprintlens needs Node.js ${SUPPORTED_NODE.range}`);
   }
   print();
   print('Configuration (secrets redacted):');
@@ -53,30 +119,30 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
   if (config.disabled) {
     print('OTEL_SDK_DISABLED is true: nothing is exported, the endpoint is not checked.');
   } else {
-    print(`Endpoint (${config.mode} mode): ${config.traces.url}`);
-    const probe = await probeEndpoint(config, timeoutMillis);
-    if (probe.error) problems.push(probe.error);
-    print(
-      `  ${probe.error ? `problem: ${probe.error.code} ${probe.error.message}` : probe.summary}`,
-    );
+    const target = probeTarget(config, env);
+    print(`Endpoint (${config.mode} mode, from ${target.source}): ${redactUrl(target.url)}`);
+    const credentials = describeCredentials(target, config.apiKey !== undefined);
+    if (credentials !== undefined) print(`  credentials: ${credentials}`);
+    const probe = await probeEndpoint(target, timeoutMillis);
+    if (probe.ok) {
+      print(`  ${probe.summary}`);
+    } else {
+      problems.push(probe.error);
+      print(`  problem: ${probe.error.code} ${probe.error.message}`);
+    }
   }
   print();
 
-  print('Instrumentations:');
+  print(`Instrumentations (packages as resolved from ${appDir}):`);
   const selected = new Set(selectInstrumentations(config).map((e) => e.name));
-  const appRequire = createRequire(join(options.cwd ?? process.cwd(), 'noop.js'));
   for (const entry of INSTRUMENTATIONS) {
-    const installed = entry.modules.map(
-      (m) => `${m} ${installedVersion(appRequire, m) ?? 'not installed'}`,
-    );
     const state =
       entry.create === undefined
         ? 'not in this release'
         : selected.has(entry.name)
           ? 'enabled'
           : 'disabled by configuration';
-    const target = entry.modules.length === 0 ? 'built-in' : installed.join(', ');
-    print(`  ${entry.name.padEnd(10)} ${state.padEnd(26)} ${target}`);
+    print(`  ${entry.name.padEnd(10)} ${state.padEnd(26)} ${describePackages(entry, appDir)}`);
   }
   print();
   const ok = problems.length === 0 && nodeOk;
@@ -84,62 +150,40 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
   return ok ? 0 : 1;
 }
 
-function parseTimeout(args: readonly string[]): number {
-  const at = args.indexOf('--timeout');
-  const value = at >= 0 ? Number(args[at + 1]) : NaN;
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_PROBE_TIMEOUT_MS;
+/** Which credentials the request carries, when any (never their values). */
+function describeCredentials(target: ProbeTarget, apiKey: boolean): string | undefined {
+  const url = new URL(target.url);
+  const userInfo = url.username !== '' || url.password !== '';
+  const authorization = Object.hasOwn(target.headers, 'authorization');
+  const from =
+    target.mode === 'backend' && apiKey
+      ? 'SPRINTLENS_API_KEY'
+      : 'OTEL_EXPORTER_OTLP_[TRACES_]HEADERS';
+  if (authorization && userInfo) {
+    return `the Authorization header from ${from}; the user info in the URL is not sent (the header wins)`;
+  }
+  if (authorization) return `the Authorization header from ${from}`;
+  if (userInfo) return 'the user info in the URL, sent as HTTP Basic auth (Authorization: Basic)';
+  return undefined;
 }
 
-function installedVersion(appRequire: NodeJS.Require, name: string): string | undefined {
-  try {
-    const pkg = appRequire(`${name}/package.json`) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown version';
-  } catch {
-    return undefined;
-  }
-}
-
-interface ProbeResult {
-  readonly summary: string;
-  readonly error?: SprintlensError;
-}
-
-/**
- * Sends an empty OTLP trace export (no spans, so nothing shows up in the backend) and reads
- * the answer. A 400 still proves that an OTLP receiver is there: some reject empty bodies.
- */
-async function probeEndpoint(config: ResolvedConfig, timeoutMillis: number): Promise<ProbeResult> {
-  const { url, headers, protocol } = config.traces;
-  const json = protocol === 'http/json';
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': json ? 'application/json' : 'application/x-protobuf' },
-      body: json ? '{"resourceSpans":[]}' : new Uint8Array(0),
-      signal: AbortSignal.timeout(timeoutMillis),
-    });
-    await response.arrayBuffer();
-  } catch (error) {
-    return { summary: '', error: new DoctorEndpointUnreachableError(url, networkReason(error)) };
-  }
-  const status = response.status;
-  if (status === 401 || status === 403)
-    return { summary: '', error: new AuthRejectedError(url, status) };
-  if ((status >= 200 && status < 300) || status === 400) {
-    return { summary: `ok: answered ${status} to an empty OTLP request` };
-  }
-  return { summary: '', error: new DoctorEndpointUnreachableError(url, `HTTP ${status}`) };
-}
-
-function networkReason(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return 'no answer in time';
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    if (cause && typeof cause.code === 'string') return cause.code;
-    return error.name;
-  }
-  return 'unknown error';
+/** `openai 7.57.0 (supported: >=5.0.0 <8)`, `pino not installed`, or `built-in`. */
+function describePackages(entry: InstrumentationEntry, appDir: string): string {
+  if (entry.modules.length === 0) return 'built-in';
+  const supported =
+    entry.supportedVersions === undefined
+      ? ''
+      : ` (supported: ${entry.supportedVersions.join(' || ')})`;
+  return entry.modules
+    .map((name) => {
+      const found = findInstalledPackage(name, appDir);
+      if (found === undefined) return `${name} not installed`;
+      const version = found.version ?? 'unknown version';
+      const global =
+        found.via === 'global' ? ' [from NODE_PATH or a global folder: require() only]' : '';
+      return `${name} ${version}${supported}${global}`;
+    })
+    .join(', ');
 }
 
 function indent(text: string): string {

@@ -1,44 +1,86 @@
 #!/usr/bin/env node
 /**
  * The `sprintlens` command: `--version`, `doctor`, `dev-backend`, `help`.
+ *
+ * Every command reads its arguments the same way (src/cli/args.ts): `--help`/`-h` prints its
+ * usage and exits 0; a bad command, flag or value prints one line naming it and what was
+ * expected, and exits 2.
  */
-import { runDevBackend } from '../dev-backend/cli';
+import { DEV_BACKEND_COMMAND, runDevBackend } from '../dev-backend/cli';
+import { CliInvalidArgumentError } from '../errors';
 import { VERSION } from '../version';
-import { runDoctor } from './doctor';
+import { reportArgumentError } from './args';
+import { DOCTOR_COMMAND, runDoctor } from './doctor';
 
-const USAGE = `Usage: sprintlens <command>
+const USAGE = `Usage: sprintlens <command> [flags]
 
 Commands:
   doctor [--timeout MS]   check the configuration, the endpoint and the instrumented packages
+                          (sprintlens doctor --help)
   dev-backend [flags]     run a local Sprint Lens backend for development: receives traces,
                           logs and metrics, writes them to a JSON-lines file, prints a live
                           summary, computes sampling policies, injects faults on request
                           (sprintlens dev-backend --help for its flags)
+  help [command]          print this help, or a command's
   --version               print the version
-  help                    print this help
 `;
 
-async function main(argv: string[]): Promise<number> {
+/** The commands, by name: how each reads its arguments, and how it runs. */
+const COMMANDS = {
+  doctor: {
+    args: DOCTOR_COMMAND,
+    run: (args: readonly string[]) => runDoctor({ args, out: process.stdout, err: process.stderr }),
+  },
+  'dev-backend': {
+    args: DEV_BACKEND_COMMAND,
+    run: (args: readonly string[]) =>
+      runDevBackend({ args, out: process.stdout, err: process.stderr }),
+  },
+} as const;
+type CommandName = keyof typeof COMMANDS;
+
+const EXPECTED = 'expected doctor, dev-backend, help or --version';
+
+function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+/** Reports a bad top-level argument; returns exit status 2. */
+function invalid(argument: string, problem: string): number {
+  reportArgumentError('', new CliInvalidArgumentError('', argument, problem), process.stderr);
+  return 2;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case undefined:
+      process.stdout.write(USAGE);
+      return 1;
     case '--version':
     case '-v':
     case 'version':
+      if (rest[0] !== undefined) return invalid(rest[0], 'unexpected argument');
       process.stdout.write(`${VERSION}\n`);
       return 0;
-    case 'doctor':
-      return runDoctor({ args: rest, out: process.stdout });
-    case 'dev-backend':
-      return runDevBackend({ args: rest, out: process.stdout, err: process.stderr });
-    case undefined:
     case 'help':
     case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return command === undefined ? 1 : 0;
+    case '-h': {
+      const [topic, extra] = rest;
+      if (extra !== undefined) return invalid(extra, 'unexpected argument');
+      if (topic === undefined) {
+        process.stdout.write(USAGE);
+        return 0;
+      }
+      if (!isCommand(topic)) return invalid(topic, `unknown command (${EXPECTED})`);
+      process.stdout.write(COMMANDS[topic].args.usage);
+      return 0;
+    }
     default:
-      process.stderr.write(`sprintlens: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-      return 2;
+      if (isCommand(command)) return COMMANDS[command].run(rest);
+      return command.startsWith('-')
+        ? invalid(command, `unknown flag (${EXPECTED})`)
+        : invalid(command, `unknown command (${EXPECTED})`);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   ConfigUnknownInstrumentationError,
 } from '../errors';
 import type { ConfigErrorDetails } from '../errors';
+import { redactUrl } from '../redact-url';
 
 /**
  * Value parsers for configuration. Each takes a raw value (a string from the environment or
@@ -29,10 +30,16 @@ export type Parser<T> = (raw: unknown, ctx: ParseContext) => T;
 
 const MAX_SHOWN = 64;
 
-function details(raw: unknown, ctx: ParseContext, expected: string): ConfigErrorDetails {
+/** @param show makes a string value safe to echo (e.g. {@link redactUrl}) before truncation. */
+function details(
+  raw: unknown,
+  ctx: ParseContext,
+  expected: string,
+  show: (text: string) => string = (text) => text,
+): ConfigErrorDetails {
   let shownValue: string | undefined;
   if (!ctx.secret) {
-    const text = typeof raw === 'string' ? raw : safeJson(raw);
+    const text = typeof raw === 'string' ? show(raw) : safeJson(raw);
     shownValue = text.length > MAX_SHOWN ? text.slice(0, MAX_SHOWN) + '…' : text;
   }
   return { source: ctx.source, shownValue, expected, fallback: ctx.fallback };
@@ -152,7 +159,10 @@ export const parseHttpUrl: Parser<string> = (raw, ctx) => {
       return url.href.replace(/\/+$/, '');
     }
   }
-  throw new ConfigInvalidUrlError(details(raw, ctx, 'an absolute http:// or https:// URL'));
+  // A URL may hold credentials even when it is malformed: echo it redacted.
+  throw new ConfigInvalidUrlError(
+    details(raw, ctx, 'an absolute http:// or https:// URL', redactUrl),
+  );
 };
 
 // RFC 9110 token characters: what a header name may contain.

@@ -1,17 +1,18 @@
+import { redactUrl } from '../redact-url';
 import type { ResolvedConfig, SignalExportConfig } from './options';
 
 const REDACTED = '[REDACTED]';
 
 /**
  * A copy of the configuration safe to print: the API key and every header value are
- * replaced (headers carry credentials), URLs lose any user:password part. Header names stay,
- * so a reader can still see that a header is set.
+ * replaced (headers carry credentials), URLs go through {@link redactUrl} (user info and query
+ * values replaced). Header names stay, so a reader can still see that a header is set.
  */
 export function redactConfig(config: ResolvedConfig): Record<string, unknown> {
   return {
     ...config,
     apiKey: config.apiKey === undefined ? undefined : REDACTED,
-    endpoint: config.endpoint === undefined ? undefined : stripCredentials(config.endpoint),
+    endpoint: config.endpoint === undefined ? undefined : redactUrl(config.endpoint),
     traces: redactSignal(config.traces),
     logs: redactSignal(config.logs),
     metrics: redactSignal(config.metrics),
@@ -23,19 +24,5 @@ function redactSignal(signal: SignalExportConfig): Record<string, unknown> {
   for (const name of Object.keys(signal.headers)) {
     headers[name] = name === 'user-agent' ? (signal.headers[name] ?? '') : REDACTED;
   }
-  return { ...signal, url: stripCredentials(signal.url), headers };
-}
-
-/** URLs lose user:password and query values: both are places people put tokens. */
-function stripCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '' && parsed.search === '') return url;
-    parsed.username = '';
-    parsed.password = '';
-    for (const key of [...parsed.searchParams.keys()]) parsed.searchParams.set(key, 'REDACTED');
-    return parsed.href.replace(/\/+$/, '');
-  } catch {
-    return REDACTED;
-  }
+  return { ...signal, url: redactUrl(signal.url), headers };
 }

@@ -7,11 +7,9 @@
  * flushes the file and prints the final summary.
  */
 import { resolve } from 'node:path';
-import {
-  DevBackendDataFileFailedError,
-  DevBackendInvalidFlagError,
-  DevBackendListenFailedError,
-} from '../errors';
+import { parseCommandLine } from '../cli/args';
+import type { CommandArgs } from '../cli/args';
+import { DevBackendDataFileFailedError, DevBackendListenFailedError } from '../errors';
 import { VERSION } from '../version';
 import { SprintLensBackend } from './backend';
 import { DataFileWriter } from './data-file';
@@ -34,6 +32,13 @@ export interface DevBackendRunOptions {
    */
   readonly stopSignal?: Promise<unknown>;
 }
+
+/** How `sprintlens dev-backend` reads its arguments (the CLI's shared behaviour). */
+export const DEV_BACKEND_COMMAND: CommandArgs<DevBackendFlags> = {
+  name: 'dev-backend',
+  usage: DEV_BACKEND_USAGE,
+  parse: parseDevBackendFlags,
+};
 
 /** The default data file name: `sprintlens-dev-data-YYYYMMDD-HHMMSS.jsonl` (UTC). */
 export function defaultDataFileName(now: Date): string {
@@ -105,18 +110,9 @@ export async function runDevBackend(options: DevBackendRunOptions): Promise<numb
   const print = (line: string): void => void options.out.write(`${line}\n`);
   const warn = (line: string): void => void options.err.write(`${line}\n`);
 
-  let flags: DevBackendFlags;
-  try {
-    flags = parseDevBackendFlags(options.args);
-  } catch (error: unknown) {
-    if (!(error instanceof DevBackendInvalidFlagError)) throw error;
-    warn(`sprintlens dev-backend: ${error.code} ${error.message}`);
-    return 2;
-  }
-  if (flags.help) {
-    options.out.write(DEV_BACKEND_USAGE);
-    return 0;
-  }
+  const parsed = parseCommandLine(DEV_BACKEND_COMMAND, options.args, options);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { flags } = parsed;
 
   const startedAt = new Date();
   const dataFile = resolve(

@@ -3,9 +3,19 @@
  *
  * A flag is `--name value` or `--name=value`. Every value is checked up front: a bad one
  * stops the command with {@link DevBackendInvalidFlagError} naming the flag, the value
- * and what was expected, rather than starting a backend that behaves unexpectedly.
+ * and what was expected, rather than starting a backend that behaves unexpectedly. The
+ * splitting and the checks are the CLI's shared ones (src/cli/args.ts); this file holds the
+ * flag table.
  */
-import { parseArgs } from 'node:util';
+import {
+  FlagProblem,
+  badValue,
+  decimalValue,
+  integerValue,
+  readFlags,
+  withCodedFlagErrors,
+} from '../cli/args';
+import type { FlagTable, ReadFlags, ValueParser } from '../cli/args';
 import { DevBackendInvalidFlagError } from '../errors';
 import type { FaultScript } from './faults';
 import { ROUTE_NAMES } from './types';
@@ -77,158 +87,88 @@ Fault injection, to test how your setup copes (all off by default):
   --seed N                            seed of the random faults, for reproducible runs (default ${DEV_BACKEND_DEFAULTS.seed})
 `;
 
-/** Parses and checks one flag's value. */
-type ValueParser<T> = (value: string, flag: string) => T;
-
-function invalid(flag: string, value: string, expected: string): DevBackendInvalidFlagError {
-  const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
-  return new DevBackendInvalidFlagError(flag, `${JSON.stringify(shown)} is not ${expected}`);
-}
-
-function integer(min: number, max: number, expected: string): ValueParser<number> {
-  return (value, flag) => {
-    const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
-    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      throw invalid(flag, value, expected);
-    }
-    return parsed;
-  };
-}
-
-function decimal(min: number, max: number, expected: string): ValueParser<number> {
-  return (value, flag) => {
-    const parsed = /^\d+(\.\d+)?$|^\.\d+$/.test(value) ? Number(value) : NaN;
-    if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
-      throw invalid(flag, value, expected);
-    }
-    return parsed;
-  };
-}
-
-const ratio = decimal(0, 1, 'a ratio between 0 and 1 (e.g. 0.25)');
+const ratio = decimalValue(0, 1, 'a ratio between 0 and 1 (e.g. 0.25)');
 
 function status(value: string, flag: string): number {
-  return integer(100, 599, 'an HTTP status (100..599)')(value, flag);
+  return integerValue(100, 599, 'an HTTP status (100..599)')(value, flag);
 }
 
 /** The flags that take a value, with their parser. */
 const VALUE_FLAGS: Record<string, ValueParser<unknown>> = {
-  '--port': integer(0, 65535, 'a port number (0..65535)'),
+  '--port': integerValue(0, 65535, 'a port number (0..65535)'),
   '--host': (value, flag) => {
-    if (value === '' || /\s/.test(value)) throw invalid(flag, value, 'a host name or address');
+    if (value === '' || /\s/.test(value)) throw badValue(flag, value, 'a host name or address');
     return value;
   },
   '--data-file': (value, flag) => {
-    if (value === '') throw invalid(flag, value, 'a file path');
+    if (value === '') throw badValue(flag, value, 'a file path');
     return value;
   },
   '--api-key': (value, flag) => {
     // Never echo the key: say what is wrong without the value.
     if (!/^[\x21-\x7e]+$/.test(value)) {
-      throw new DevBackendInvalidFlagError(
+      throw new FlagProblem(
         flag,
         'the key must be printable ASCII without spaces (it is sent in a header)',
       );
     }
     return value;
   },
-  '--budget-per-minute': decimal(Number.MIN_VALUE, 1e12, 'a positive number of lines a minute'),
-  '--policy-ttl': integer(1, 7 * 86_400, 'a number of seconds between 1 and 604800 (7 days)'),
-  '--summary-interval': decimal(0, 86_400, 'a number of seconds (0 = only at exit)'),
-  '--seed': integer(0, 2 ** 32 - 1, 'an integer seed (0..4294967295)'),
+  '--budget-per-minute': decimalValue(
+    Number.MIN_VALUE,
+    1e12,
+    'a positive number of lines a minute',
+  ),
+  '--policy-ttl': integerValue(1, 7 * 86_400, 'a number of seconds between 1 and 604800 (7 days)'),
+  '--summary-interval': decimalValue(0, 86_400, 'a number of seconds (0 = only at exit)'),
+  '--seed': integerValue(0, 2 ** 32 - 1, 'an integer seed (0..4294967295)'),
   '--fault-status-ratio': (value, flag) => {
     const match = /^(\d{3}):(.+)$/.exec(value);
-    if (!match) throw invalid(flag, value, 'STATUS:RATIO (e.g. 503:0.5)');
+    if (!match) throw badValue(flag, value, 'STATUS:RATIO (e.g. 503:0.5)');
     return { status: status(match[1] as string, flag), ratio: ratio(match[2] as string, flag) };
   },
   '--fault-status-sequence': (value, flag) => {
     const statuses = value.split(',').map((item) => status(item.trim(), flag));
-    if (statuses.length === 0) throw invalid(flag, value, 'a list of statuses');
+    if (statuses.length === 0) throw badValue(flag, value, 'a list of statuses');
     return statuses;
   },
-  '--fault-retry-after': integer(0, 86_400, 'a number of seconds'),
-  '--fault-outage-seconds': decimal(0, 86_400, 'a number of seconds'),
+  '--fault-retry-after': integerValue(0, 86_400, 'a number of seconds'),
+  '--fault-outage-seconds': decimalValue(0, 86_400, 'a number of seconds'),
   '--fault-outage-mode': (value, flag) => {
     if (value !== 'refuse' && value !== 'unavailable') {
-      throw invalid(flag, value, '"unavailable" or "refuse"');
+      throw badValue(flag, value, '"unavailable" or "refuse"');
     }
     return value;
   },
-  '--fault-outage-after': decimal(0, 86_400, 'a number of seconds'),
-  '--fault-max-body-bytes': integer(0, Number.MAX_SAFE_INTEGER, 'a number of bytes'),
+  '--fault-outage-after': decimalValue(0, 86_400, 'a number of seconds'),
+  '--fault-max-body-bytes': integerValue(0, Number.MAX_SAFE_INTEGER, 'a number of bytes'),
   '--fault-latency-ms': (value, flag) => {
     const range = /^(\d+)-(\d+)$/.exec(value);
-    const parse = integer(0, 600_000, 'a delay in ms (N or MIN-MAX, at most 600000)');
+    const parse = integerValue(0, 600_000, 'a delay in ms (N or MIN-MAX, at most 600000)');
     if (!range) return parse(value, flag);
     const min = parse(range[1] as string, flag);
     const max = parse(range[2] as string, flag);
-    if (min > max) throw invalid(flag, value, 'a range MIN-MAX with MIN <= MAX');
+    if (min > max) throw badValue(flag, value, 'a range MIN-MAX with MIN <= MAX');
     return [min, max] as const;
   },
   '--fault-reset-ratio': ratio,
-  '--fault-partial-success': integer(0, Number.MAX_SAFE_INTEGER, 'a number of rejected items'),
+  '--fault-partial-success': integerValue(0, Number.MAX_SAFE_INTEGER, 'a number of rejected items'),
   '--fault-routes': (value, flag) => {
     const routes = value.split(',').map((item) => item.trim());
     for (const route of routes) {
       if (!(ROUTE_NAMES as readonly string[]).includes(route)) {
-        throw invalid(flag, value, `a list of routes among ${ROUTE_NAMES.join(', ')}`);
+        throw badValue(flag, value, `a list of routes among ${ROUTE_NAMES.join(', ')}`);
       }
     }
     return routes as RouteName[];
   },
 };
 
-/** The flags that take no value, as `util.parseArgs` options. */
-const SWITCHES = {
-  help: { type: 'boolean', short: 'h' },
-  quiet: { type: 'boolean' },
-} as const;
-
-/** Every flag, as `util.parseArgs` options. */
-const PARSE_OPTIONS = {
-  ...SWITCHES,
-  ...Object.fromEntries(
-    Object.keys(VALUE_FLAGS).map((flag) => [flag.slice(2), { type: 'string' } as const]),
-  ),
+/** Every flag of the command. */
+const FLAGS: FlagTable = {
+  switches: { help: { short: 'h' }, quiet: {} },
+  values: VALUE_FLAGS,
 };
-
-/**
- * Splits the arguments into flags with `util.parseArgs`, checking what its strict mode
- * would, but with the messages of {@link DevBackendInvalidFlagError} and one difference:
- * a value may start with a single `-` (`--port -1` is a bad port number, not a missing
- * value), while one starting with `--` is taken for the next flag (`--port --quiet`).
- *
- * @returns the values by flag name without dashes (`true` for a switch given).
- */
-function readArgs(args: readonly string[]): Record<string, string | boolean | undefined> {
-  const { values, tokens } = parseArgs({
-    args: [...args],
-    options: PARSE_OPTIONS,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const seen = new Set<string>();
-  for (const token of tokens) {
-    if (token.kind === 'positional') {
-      throw new DevBackendInvalidFlagError(token.value, 'unexpected argument');
-    }
-    if (token.kind === 'option-terminator') {
-      throw new DevBackendInvalidFlagError('--', 'unknown flag');
-    }
-    const flag = token.rawName;
-    if (seen.has(flag)) throw new DevBackendInvalidFlagError(flag, 'given more than once');
-    seen.add(flag);
-    if (Object.hasOwn(SWITCHES, token.name)) {
-      if (token.value !== undefined) throw new DevBackendInvalidFlagError(flag, 'takes no value');
-    } else if (!Object.hasOwn(VALUE_FLAGS, flag)) {
-      throw new DevBackendInvalidFlagError(flag, 'unknown flag');
-    } else if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
-      throw new DevBackendInvalidFlagError(flag, 'needs a value');
-    }
-  }
-  return values;
-}
 
 /**
  * Parses the arguments after `sprintlens dev-backend`.
@@ -237,23 +177,26 @@ function readArgs(args: readonly string[]): Record<string, string | boolean | un
  *   flag given twice.
  */
 export function parseDevBackendFlags(args: readonly string[]): DevBackendFlags {
-  const values = readArgs(args);
-  function get<T>(flag: string): T | undefined {
-    const raw = values[flag.slice(2)];
-    return typeof raw === 'string' ? (VALUE_FLAGS[flag] as ValueParser<T>)(raw, flag) : undefined;
-  }
+  return withCodedFlagErrors(
+    () => flagsOf(readFlags(args, FLAGS)),
+    (flag, problem) => new DevBackendInvalidFlagError(flag, problem),
+  );
+}
+
+function flagsOf(read: ReadFlags): DevBackendFlags {
+  const get = <T>(flag: string): T | undefined => read.value<T>(flag);
   const faults = faultScript(get);
   const summaryIntervalSeconds =
     get<number>('--summary-interval') ?? DEV_BACKEND_DEFAULTS.summaryIntervalSeconds;
   return {
-    help: values.help === true,
+    help: read.has('help'),
     port: get<number>('--port') ?? DEV_BACKEND_DEFAULTS.port,
     host: get<string>('--host') ?? DEV_BACKEND_DEFAULTS.host,
     dataFile: get<string>('--data-file'),
     apiKey: get<string>('--api-key'),
     budgetPerMinute: get<number>('--budget-per-minute') ?? DEV_BACKEND_DEFAULTS.budgetPerMinute,
     policyTtlSeconds: get<number>('--policy-ttl') ?? DEV_BACKEND_DEFAULTS.policyTtlSeconds,
-    summaryIntervalSeconds: values.quiet === true ? 0 : summaryIntervalSeconds,
+    summaryIntervalSeconds: read.has('quiet') ? 0 : summaryIntervalSeconds,
     seed: get<number>('--seed') ?? DEV_BACKEND_DEFAULTS.seed,
     faults,
   };
@@ -275,7 +218,7 @@ function faultScript(get: <T>(name: string) => T | undefined): FaultScript {
   const outageAfter = get<number>('--fault-outage-after');
   if (outageSeconds === undefined && (outageMode !== undefined || outageAfter !== undefined)) {
     const flag = outageMode !== undefined ? '--fault-outage-mode' : '--fault-outage-after';
-    throw new DevBackendInvalidFlagError(flag, 'needs --fault-outage-seconds');
+    throw new FlagProblem(flag, 'needs --fault-outage-seconds');
   }
   if (outageSeconds !== undefined) {
     script.outage = {
