@@ -48,7 +48,7 @@ async function sink(path, body) {
 let nextId = 0;
 function ours(tunables = {}) {
   const { config } = resolveConfig({ otlpEndpoint: sinkUrl, compression: 'gzip' });
-  const transport = logTransport(config, tunables);
+  const transport = logTransport(config, { tunables });
   const provider = new LoggerProvider({ processors: [new TransportLogRecordProcessor(transport)] });
   return { name: 'sprintlens transport', provider, transport };
 }

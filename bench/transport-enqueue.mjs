@@ -12,13 +12,15 @@ const { resolveConfig } = require('./dist/src/config/resolve.js');
 const { logTransport } = require('./dist/exporters/factory.js');
 
 const { config } = resolveConfig({ otlpEndpoint: 'http://127.0.0.1:9' });
-const transport = logTransport(config, {
+const tunables = {
   batchDelayMillis: 3_600_000,
   initialBatchRecords: 1_000_000,
   maxBatchRecords: 1_000_000,
   queueMaxRecords: 10_000_000,
   queueMaxBytes: 4 * 1024 ** 3,
-});
+};
+// `{ tunables }` since 0.1.0's first-run fixes; the spread keeps older checkouts comparable.
+const transport = logTransport(config, { tunables, ...tunables });
 const record = {
   body: 'request served',
   attributes: {},

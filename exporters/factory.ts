@@ -4,10 +4,28 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { ResolvedConfig, SignalExportConfig } from '../src/config/options';
+import type { Compression, ResolvedConfig, SignalExportConfig } from '../src/config/options';
 import { logCodec, metricCodec, traceCodec } from './transport/encoder';
 import { Transport } from './transport/transport';
+import type { UndeliveredAtExit } from './transport/transport';
 import type { SignalCodec, TransportTunables } from './transport/types';
+
+/** Options of the transport factories, beyond the resolved configuration. */
+export interface TransportFactoryOptions {
+  /** Overrides of the tunables derived from the configuration. */
+  readonly tunables?: Partial<TransportTunables> | undefined;
+  /** Where to tell what could not be delivered at exit (default: a warning per signal). */
+  readonly onUndeliveredAtExit?: ((undelivered: UndeliveredAtExit) => void) | undefined;
+}
+
+/**
+ * The compression the transports start with: the configured one, in both modes (collectors take
+ * gzip). A receiver that refuses it (415, or a 400 that the same body uncompressed does not get)
+ * is sent plain from then on. (`sprintlens doctor` probes with it too.)
+ */
+export function exportCompression(config: Pick<ResolvedConfig, 'compression'>): Compression {
+  return config.compression;
+}
 
 /** With a spool, shutdown flushes for this share of the SDK's bound, then spools the rest. */
 const SHUTDOWN_FLUSH_SHARE = 0.8;
@@ -21,18 +39,16 @@ function create<T>(
   codec: SignalCodec<T>,
   signal: SignalExportConfig,
   config: ResolvedConfig,
-  tunables: Partial<TransportTunables> | undefined,
+  options: TransportFactoryOptions,
 ): Transport<T> {
   return new Transport({
     codec,
+    onUndeliveredAtExit: options.onUndeliveredAtExit,
     target: {
       url: signal.url,
       headers: signal.headers,
       protocol: signal.protocol,
-      // Not every OTLP receiver accepts compressed bodies; `auto` compresses only towards a
-      // Sprint Lens backend (which takes gzip and zstd). Explicit gzip/zstd always apply.
-      compression:
-        config.compression === 'auto' && config.mode === 'collector' ? 'none' : config.compression,
+      compression: exportCompression(config),
     },
     tunables: {
       queueMaxBytes: config.queueMaxBytes,
@@ -42,30 +58,33 @@ function create<T>(
         config.spoolDir === undefined
           ? config.shutdownTimeoutMillis + SHUTDOWN_ABORT_MARGIN_MS
           : Math.floor(config.shutdownTimeoutMillis * SHUTDOWN_FLUSH_SHARE),
-      ...tunables,
+      ...options.tunables,
     },
   });
 }
 
 export function traceTransport(
   config: ResolvedConfig,
-  tunables?: Partial<TransportTunables>,
+  options: TransportFactoryOptions = {},
 ): Transport<ReadableSpan> {
-  return create(traceCodec, config.traces, config, tunables);
+  return create(traceCodec, config.traces, config, options);
 }
 
 export function logTransport(
   config: ResolvedConfig,
-  tunables?: Partial<TransportTunables>,
+  options: TransportFactoryOptions = {},
 ): Transport<ReadableLogRecord> {
-  return create(logCodec, config.logs, config, tunables);
+  return create(logCodec, config.logs, config, options);
 }
 
 export function metricTransport(
   config: ResolvedConfig,
-  tunables?: Partial<TransportTunables>,
+  options: TransportFactoryOptions = {},
 ): Transport<ResourceMetrics> {
   // Metrics are few and small (one collection per request): at most two requests at a time is
   // plenty. The queue bounds are the same as the other signals'.
-  return create(metricCodec, config.metrics, config, { maxConcurrency: 2, ...tunables });
+  return create(metricCodec, config.metrics, config, {
+    ...options,
+    tunables: { maxConcurrency: 2, ...options.tunables },
+  });
 }

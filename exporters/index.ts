@@ -81,7 +81,9 @@ class TransportExporter<T> implements TransportStatsSource {
 export function createTraceExporter(
   options?: ExporterOptions,
 ): SpanExporter & TransportStatsSource {
-  return new TransportExporter<ReadableSpan>(traceTransport(resolved(options), options?.transport));
+  return new TransportExporter<ReadableSpan>(
+    traceTransport(resolved(options), { tunables: options?.transport }),
+  );
 }
 
 /** A `LogRecordExporter` configured like {@link createTraceExporter}. */
@@ -89,7 +91,7 @@ export function createLogExporter(
   options?: ExporterOptions,
 ): LogRecordExporter & TransportStatsSource {
   return new TransportExporter<ReadableLogRecord>(
-    logTransport(resolved(options), options?.transport),
+    logTransport(resolved(options), { tunables: options?.transport }),
   );
 }
 
@@ -97,5 +99,5 @@ export function createLogExporter(
 export function createMetricExporter(
   options?: ExporterOptions,
 ): PushMetricExporter & TransportStatsSource {
-  return metricExporterOn(metricTransport(resolved(options), options?.transport));
+  return metricExporterOn(metricTransport(resolved(options), { tunables: options?.transport }));
 }

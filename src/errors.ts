@@ -7,6 +7,8 @@
  * values are echoed only for settings that cannot hold secrets, and truncated.
  */
 
+import { redactUrl } from './redact-url';
+
 /** Base class of every error the SDK creates. */
 export abstract class SprintlensError extends Error {
   /** Stable machine-readable code, e.g. `SL_CONFIG_INVALID_RATE`. */
@@ -165,6 +167,19 @@ export class StartForeignProviderError extends SprintlensError {
   }
 }
 
+/** The running Node.js is older than the supported range; sprintlens starts anyway. */
+export class NodeUnsupportedError extends SprintlensError {
+  readonly code = 'SL_NODE_UNSUPPORTED';
+  override readonly name = 'NodeUnsupportedError';
+  constructor(running: string, supported: string) {
+    super(
+      `Node.js ${running} is not supported: sprintlens needs Node.js ${supported}. It starts ` +
+        'anyway, but parts may not work (ES-module instrumentation, zstd compression). ' +
+        'Upgrade Node.js to 22.15 or later (24 recommended).',
+    );
+  }
+}
+
 /** An unexpected failure inside `start()`; the SDK stays off, the app runs on. */
 export class StartFailedError extends SprintlensError {
   readonly code = 'SL_START_FAILED';
@@ -252,27 +267,150 @@ export class ExportDroppedError extends SprintlensError {
   }
 }
 
-/** `sprintlens doctor`: the endpoint did not accept a minimal OTLP request. */
-export class DoctorEndpointUnreachableError extends SprintlensError {
-  readonly code = 'SL_DOCTOR_ENDPOINT_UNREACHABLE';
-  override readonly name = 'DoctorEndpointUnreachableError';
-  constructor(url: string, reason: string) {
+/** What one signal could not deliver at exit (see {@link ExportUndeliveredAtExitError}). */
+export interface UndeliveredAtExitDetails {
+  /** `traces`, `logs` or `metrics`. */
+  readonly signal: string;
+  /** The endpoint, already without credentials or query. */
+  readonly url: string;
+  /** The network error code that showed nothing answers there. */
+  readonly code: string;
+  readonly dropped: number;
+  readonly spooled: number;
+  readonly spoolDir: string | undefined;
+}
+
+const RECORD_WORDS: Readonly<Record<string, readonly [string, string]>> = {
+  traces: ['span', 'spans'],
+  logs: ['log record', 'log records'],
+  metrics: ['metric data point', 'metric data points'],
+};
+
+/**
+ * At exit, nothing answered at the export endpoint (connection refused, unknown host): what was
+ * left went to the spool or was counted as dropped, at once, instead of waiting out the bound.
+ */
+export class ExportUndeliveredAtExitError extends SprintlensError {
+  readonly code = 'SL_EXPORT_UNDELIVERED_AT_EXIT';
+  override readonly name = 'ExportUndeliveredAtExitError';
+  constructor(undelivered: readonly UndeliveredAtExitDetails[]) {
+    const where = [...new Set(undelivered.map((u) => `${u.code} from ${redactUrl(u.url)}`))].join(
+      ', ',
+    );
+    const count = (pick: 'dropped' | 'spooled'): string =>
+      undelivered
+        .filter((u) => u[pick] > 0)
+        .map((u) => {
+          const [one, many] = RECORD_WORDS[u.signal] ?? ['record', 'records'];
+          return `${u[pick]} ${u[pick] === 1 ? one : many}`;
+        })
+        .join(', ');
+    const dropped = count('dropped');
+    const spooled = count('spooled');
+    const spoolDir = undelivered.find((u) => u.spoolDir !== undefined)?.spoolDir;
+    const parts: string[] = [];
+    if (dropped !== '') {
+      parts.push(`${dropped} not delivered, counted as dropped (reason shutdown)`);
+    }
+    if (spooled !== '') {
+      parts.push(`${spooled} written to the spool at ${spoolDir ?? '?'}, for the next start`);
+    }
     super(
-      `The endpoint ${url} did not accept an OTLP request (${reason}). Check the URL, that ` +
-        'the collector or backend is running, and the network path.',
+      `At exit nothing answered at the export endpoint (${where}): ${parts.join('; ')}. ` +
+        'Start the collector or backend, or fix OTEL_EXPORTER_OTLP_ENDPOINT / SPRINTLENS_ENDPOINT' +
+        (dropped !== ''
+          ? '; set SPRINTLENS_SPOOL_DIR to keep such telemetry for the next start.'
+          : '.'),
     );
   }
 }
 
-/** `sprintlens doctor`: the backend rejected the API key. */
+/** The receiver refused a compressed request; the exporter stepped down for this process. */
+export class ExportCompressionRefusedError extends SprintlensError {
+  readonly code = 'SL_EXPORT_COMPRESSION_REFUSED';
+  override readonly name = 'ExportCompressionRefusedError';
+  constructor(details: {
+    readonly signal: string;
+    readonly url: string;
+    readonly status: number;
+    readonly refused: string;
+    readonly now: string;
+  }) {
+    const what =
+      details.status === 415
+        ? `answered 415 to a ${details.refused}-compressed ${details.signal} export`
+        : `answered 400 to a ${details.refused}-compressed ${details.signal} export and took ` +
+          'the same body uncompressed';
+    super(
+      `The endpoint ${redactUrl(details.url)} ${what}: ${details.signal} exports are sent with ` +
+        `${details.now === 'none' ? 'no compression' : details.now} for the rest of this ` +
+        'process, and nothing was lost. Enable the encoding on the receiver, or set ' +
+        `SPRINTLENS_COMPRESSION=${details.now} to skip the first attempt.`,
+    );
+  }
+}
+
+/**
+ * `sprintlens doctor`: no HTTP answer came back from the trace endpoint (connection refused,
+ * unknown host, TLS failure, timeout, reset, a port that cannot be used). `reason` names the
+ * cause with the network error code, `advice` what to do about it.
+ */
+export class DoctorEndpointUnreachableError extends SprintlensError {
+  readonly code = 'SL_DOCTOR_ENDPOINT_UNREACHABLE';
+  override readonly name = 'DoctorEndpointUnreachableError';
+  constructor(url: string, reason: string, advice: string) {
+    super(`The endpoint ${redactUrl(url)} did not answer: ${reason}. ${advice}`);
+  }
+}
+
+/**
+ * `sprintlens doctor`: the trace endpoint answered, but with a status an OTLP receiver does not
+ * give an acceptable request (404, 415, a redirect, 5xx…); 401/403 are {@link AuthRejectedError}.
+ */
+export class DoctorEndpointRejectedError extends SprintlensError {
+  readonly code = 'SL_DOCTOR_ENDPOINT_REJECTED';
+  override readonly name = 'DoctorEndpointRejectedError';
+  constructor(url: string, status: number, reason: string, advice: string) {
+    super(`The endpoint ${redactUrl(url)} answered ${status}: ${reason}. ${advice}`);
+  }
+}
+
+/** The endpoint answered 401 or 403 (exporter, or `sprintlens doctor`). */
 export class AuthRejectedError extends SprintlensError {
   readonly code = 'SL_AUTH_REJECTED';
   override readonly name = 'AuthRejectedError';
-  constructor(url: string, status: number) {
+  /**
+   * @param credentials where the credentials come from, for the advice; by default both places
+   *   (the backend's API key, a collector's headers or URL user info).
+   */
+  constructor(
+    url: string,
+    status: number,
+    credentials = 'SPRINTLENS_API_KEY (Sprint Lens backend), or the credentials in ' +
+      'OTEL_EXPORTER_OTLP_HEADERS or the URL (collector)',
+  ) {
     super(
-      `The backend at ${url} answered ${status}: the API key is missing, wrong or lacks ` +
-        'permission. Check SPRINTLENS_API_KEY.',
+      `The endpoint ${redactUrl(url)} answered ${status}: the credentials are missing, wrong ` +
+        `or lack permission. Check ${credentials}.`,
     );
+  }
+}
+
+/**
+ * A `sprintlens` command-line argument is wrong: an unknown command or flag, a flag given twice,
+ * without its value or with a bad one. The command does not run; exit status 2.
+ * (`sprintlens dev-backend` reports its flags with `SL_DEV_BACKEND_INVALID_FLAG`.)
+ */
+export class CliInvalidArgumentError extends SprintlensError {
+  readonly code = 'SL_CLI_INVALID_ARGUMENT';
+  override readonly name = 'CliInvalidArgumentError';
+  /** @param command the command whose help lists the arguments, e.g. `doctor` (or `''`). */
+  constructor(command: string, argument: string, problem: string) {
+    const help =
+      command === ''
+        ? '`sprintlens help` for the commands'
+        : `\`sprintlens ${command} --help\` for the flags`;
+    super(`${argument}: ${problem}. Run ${help}.`);
   }
 }
 
@@ -431,12 +569,15 @@ export const ERROR_CODES = [
   'SL_CONFIG_API_KEY_WITHOUT_ENDPOINT',
   'SL_START_FOREIGN_PROVIDER',
   'SL_START_FAILED',
+  'SL_NODE_UNSUPPORTED',
   'SL_ESM_HOOK_FAILED',
   'SL_SHUTDOWN_TIMEOUT',
   'SL_SHUTDOWN_FAILED',
   'SL_EXPORT_FAILED',
   'SL_EXPORT_REJECTED',
   'SL_EXPORT_DROPPED',
+  'SL_EXPORT_UNDELIVERED_AT_EXIT',
+  'SL_EXPORT_COMPRESSION_REFUSED',
   'SL_DOCTOR_ENDPOINT_UNREACHABLE',
   'SL_AUTH_REJECTED',
   'SL_METRICS_SERVER_FAILED',
@@ -452,6 +593,8 @@ export const ERROR_CODES = [
   'SL_DEV_BACKEND_INVALID_FLAG',
   'SL_DEV_BACKEND_LISTEN_FAILED',
   'SL_DEV_BACKEND_DATA_FILE_FAILED',
+  'SL_DOCTOR_ENDPOINT_REJECTED',
+  'SL_CLI_INVALID_ARGUMENT',
 ] as const;
 
 /** Codes that were once used and must never be given to another condition. */

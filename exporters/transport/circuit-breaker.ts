@@ -4,8 +4,6 @@
  * its outcome alone decides: success closes the circuit, failure opens it again for twice as
  * long (up to a minute). Data meanwhile waits in the queue, or goes to the spool.
  */
-import { sleep } from './sleep';
-
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
 /** Numeric value of the state for the `sprintlens_exporter_circuit_state` gauge. */
@@ -60,21 +58,20 @@ export class CircuitBreaker {
         this.probing = true;
         return { probe: true };
       }
-      if (this.stateNow === 'open') {
-        await sleep(this.openUntil - now, signal);
-      } else {
-        // Half-open with the probe out: wait for its verdict.
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            this.waiters.delete(done);
-            signal.removeEventListener('abort', done);
-            resolve();
-          };
-          this.waiters.add(done);
-          signal.addEventListener('abort', done, { once: true });
-        });
-      }
+      // Open: until the open period ends (or probeNow()). Half-open with the probe out: until
+      // its verdict.
+      await this.waitForChange(this.stateNow === 'open' ? this.openUntil - now : undefined, signal);
     }
+  }
+
+  /**
+   * Ends the open period now, so that the next request is the probe (at shutdown: one last
+   * try before what is left is spooled or counted as dropped, rather than waiting it out).
+   */
+  probeNow(): void {
+    if (this.stateNow !== 'open') return;
+    this.openUntil = Date.now();
+    this.wake();
   }
 
   /** A request (the probe, or any while closed) succeeded. */
@@ -123,5 +120,21 @@ export class CircuitBreaker {
 
   private wake(): void {
     for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** Resolves on {@link wake}, on `signal`, or after `ms` when given (an unref'd timer). */
+  private waitForChange(ms: number | undefined, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      };
+      const timer = ms === undefined ? undefined : setTimeout(done, Math.max(0, ms));
+      timer?.unref();
+      this.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Request body compression. `auto` compresses only when the body is over 1 KiB and gzip saves
- * at least 20 %; `gzip` and `zstd` always compress; a backend that answers 415 to zstd makes
- * the transport fall back to gzip (see {@link Compressor.zstdRejected}).
+ * at least 20 %; `gzip` and `zstd` always compress. A receiver that refuses an encoding makes
+ * the compressor step down for the rest of the process: zstd to gzip, gzip to none (see
+ * {@link Compressor.refused}).
  */
 import { gzipSync, constants as zlibConstants } from 'node:zlib';
 import * as zlib from 'node:zlib';
@@ -39,11 +40,21 @@ export class Compressor {
     this.mode = mode === 'zstd' && zstdCompressor() === undefined ? 'gzip' : mode;
   }
 
-  /** The backend refused zstd (415): use gzip from now on. Returns whether anything changed. */
-  zstdRejected(): boolean {
-    if (this.mode !== 'zstd') return false;
-    this.mode = 'gzip';
-    return true;
+  /**
+   * The receiver refused `encoding`: step down from it for good (zstd to gzip, gzip to none).
+   * Returns the encoding now used (`undefined`: none), or `false` when nothing changed (an
+   * answer to a request sent before an earlier step down).
+   */
+  refused(encoding: 'gzip' | 'zstd'): 'gzip' | undefined | false {
+    if (encoding === 'zstd' && this.mode === 'zstd') {
+      this.mode = 'gzip';
+      return 'gzip';
+    }
+    if (encoding === 'gzip' && this.mode !== 'none' && this.mode !== 'zstd') {
+      this.mode = 'none';
+      return undefined;
+    }
+    return false;
   }
 
   compress(body: Uint8Array): Compressed {

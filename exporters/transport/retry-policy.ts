@@ -15,8 +15,13 @@ export type Verdict =
   | { kind: 'retry'; retryAfterMillis: number | undefined }
   /** Drop and count. */
   | { kind: 'drop'; reason: 'rejected' | 'auth' }
-  /** 415 to zstd: retry at once with gzip. */
-  | { kind: 'fallback-gzip' };
+  /** 415 to a compressed body: the receiver does not take that encoding; resend at once. */
+  | { kind: 'encoding-refused' }
+  /**
+   * 400 to a compressed body: some receivers answer so when they cannot decompress. Resend the
+   * same body uncompressed once; only a second 400 drops it.
+   */
+  | { kind: 'retry-uncompressed' };
 
 /** Statuses worth retrying: the server or something in between may recover. */
 function retryable(status: number): boolean {
@@ -28,17 +33,18 @@ function retryable(status: number): boolean {
  *
  * @param status - the HTTP status.
  * @param retryAfter - the raw `Retry-After` header, if any.
- * @param sentZstd - whether the body was zstd-compressed (415 then means "no zstd here").
+ * @param sentEncoding - the body's `Content-Encoding`, if it was compressed.
  */
 export function classify(
   status: number,
   retryAfter: string | undefined,
-  sentZstd: boolean,
+  sentEncoding: string | undefined,
   now: number = Date.now(),
 ): Verdict {
   if (status >= 200 && status < 300) return { kind: 'delivered' };
   if (status === 413) return { kind: 'split' };
-  if (status === 415 && sentZstd) return { kind: 'fallback-gzip' };
+  if (status === 415 && sentEncoding !== undefined) return { kind: 'encoding-refused' };
+  if (status === 400 && sentEncoding !== undefined) return { kind: 'retry-uncompressed' };
   if (status === 401 || status === 403) return { kind: 'drop', reason: 'auth' };
   if (retryable(status)) {
     const honoursRetryAfter = status === 429 || status === 503;
@@ -89,4 +95,19 @@ export function backoffMillis(options: {
 /** Whether a network error code means the request certainly never reached the server. */
 export function neverSent(code: string | undefined): boolean {
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+}
+
+/**
+ * Whether a network error code means nothing answers at the endpoint's address: the connection
+ * was refused, the name does not resolve, or there is no route. At exit, such an endpoint is
+ * not waited for (a live but slow one is, up to the shutdown bound).
+ */
+export function unreachable(code: string | undefined): boolean {
+  return (
+    neverSent(code) ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH' ||
+    code === 'EADDRNOTAVAIL' ||
+    code === 'ERR_SOCKET_BAD_PORT'
+  );
 }

@@ -6,10 +6,13 @@
  */
 import * as timers from 'node:timers/promises';
 import { debug, reportError, reportWarning, wouldReport } from '../../src/diag';
+import { redactUrl } from '../../src/redact-url';
 import {
   AuthRejectedError,
+  ExportCompressionRefusedError,
   ExportDroppedError,
   ExportRejectedError,
+  ExportUndeliveredAtExitError,
   SpoolReadFailedError,
   SpoolWriteFailedError,
 } from '../../src/errors';
@@ -22,12 +25,18 @@ import { AdaptiveConcurrency } from './concurrency';
 import { contentTypeOf } from './encoder';
 import { registerTransportHealth } from './health';
 import { BoundedQueue } from './queue';
-import { backoffMillis, classify, neverSent } from './retry-policy';
+import { backoffMillis, classify, neverSent, unreachable } from './retry-policy';
 import { Sender } from './sender';
 import { sleep } from './sleep';
 import type { SpoolOpener } from './spool-seam';
 import { openDiskSpool } from './spool-seam';
-import type { DropReason, SignalCodec, TransportTarget, TransportTunables } from './types';
+import type {
+  DropReason,
+  SignalCodec,
+  SignalName,
+  TransportTarget,
+  TransportTunables,
+} from './types';
 import { DEFAULT_TRANSPORT_OPTIONS } from './types';
 
 export type { TransportStats } from './accounting';
@@ -39,10 +48,31 @@ export interface TransportOptions<T> {
   tunables?: Partial<TransportTunables>;
   /** Opens the disk spool when `tunables.spoolDir` is set. Default: `exporters/spool`. */
   openSpool?: SpoolOpener;
+  /**
+   * Told, once at the end of shutdown, what could not be delivered because the endpoint was
+   * unreachable (refused, unresolvable). Default: one `SL_EXPORT_UNDELIVERED_AT_EXIT` warning.
+   * `start()` collects the three signals' into one line.
+   */
+  onUndeliveredAtExit?: (undelivered: UndeliveredAtExit) => void;
+}
+
+/** What one signal could not deliver at exit because nothing answered at its endpoint. */
+export interface UndeliveredAtExit {
+  readonly signal: SignalName;
+  /** The endpoint, without credentials or query. */
+  readonly url: string;
+  /** The network error that showed it unreachable (`ECONNREFUSED`, `ENOTFOUND`, …). */
+  readonly code: string;
+  /** Records counted as dropped (reason `shutdown`). */
+  readonly dropped: number;
+  /** Records written to the disk spool for the next process. */
+  readonly spooled: number;
+  /** The spool directory, when there is one. */
+  readonly spoolDir: string | undefined;
 }
 
 /** How one batch's sending ended. */
-type Outcome = 'done' | 'split' | 'park' | 'aborted' | 'exhausted';
+type Outcome = 'done' | 'split' | 'park' | 'aborted' | 'exhausted' | 'unreachable';
 
 /** The diagnostic code of {@link ExportDroppedError}, checked before building one. */
 const DROPPED_CODE: ExportDroppedError['code'] = 'SL_EXPORT_DROPPED';
@@ -78,6 +108,16 @@ export class Transport<T> {
   private bytesRatio = 1;
   private stopping = false;
   private stopped: Promise<void> | undefined;
+  /** Aborted (and replaced) to end every backoff wait now: flush and shutdown try at once. */
+  private wakeup = new AbortController();
+  /**
+   * The code of the last attempt, made during a flush or shutdown, that found nothing at the
+   * endpoint's address; cleared by any HTTP answer. Shutdown then stops waiting.
+   */
+  private endpointDown: string | undefined;
+  private readonly downWaiters = new Set<() => void>();
+  private readonly undelivered = { dropped: 0, spooled: 0 };
+  private readonly onUndeliveredAtExit: ((undelivered: UndeliveredAtExit) => void) | undefined;
 
   private spool: DiskSpool | undefined;
   private readonly spoolReady: Promise<void>;
@@ -90,6 +130,7 @@ export class Transport<T> {
   constructor(options: TransportOptions<T>) {
     this.codec = options.codec;
     this.target = options.target;
+    this.onUndeliveredAtExit = options.onUndeliveredAtExit;
     this.options = { ...DEFAULT_TRANSPORT_OPTIONS, ...options.tunables };
     const o = this.options;
     this.queue = new BoundedQueue<T>({ maxRecords: o.queueMaxRecords, maxBytes: o.queueMaxBytes });
@@ -108,8 +149,7 @@ export class Transport<T> {
     });
     this.learnedMaxBytes = o.maxBatchBytes;
     this.contentType = contentTypeOf(this.target.protocol);
-    const url = new URL(this.target.url);
-    this.safeUrl = `${url.origin}${url.pathname}`;
+    this.safeUrl = redactUrl(this.target.url);
     this.accounting.concurrencyLimit(this.adaptive.limit);
     this.accounting.circuitState(0);
     this.spoolReady =
@@ -194,8 +234,11 @@ export class Transport<T> {
     if (this.stopped !== undefined) return this.stopped;
     this.flushing += 1;
     try {
+      this.tryNow();
       this.pump();
-      await this.idle();
+      // A flush does not wait out an endpoint where nothing answers: what it holds stays queued
+      // (or retrying) and is delivered once the endpoint is back.
+      await this.untilEndpointDown(this.idle());
     } finally {
       this.flushing -= 1;
     }
@@ -216,6 +259,7 @@ export class Transport<T> {
     this.unregisterHealth();
     await this.spoolReady;
     this.flushing += 1;
+    this.tryNow();
     this.pump();
     // Retry waits use unref'd timers so they never hold the app open; during the shutdown flush
     // the process must stay up until the bound (this timer is ref'd), or a batch waiting to retry
@@ -224,11 +268,14 @@ export class Transport<T> {
     const bound = timers.setTimeout(this.options.shutdownFlushMillis, undefined, {
       signal: flushed.signal,
     });
-    await Promise.race([this.idle(), bound.catch(() => undefined)]);
+    // An endpoint where nothing answers (refused, no such host) is not waited for: what is left
+    // goes to the spool or is counted as dropped now, and the process exits at once.
+    await Promise.race([this.untilEndpointDown(this.idle()), bound.catch(() => undefined)]);
     flushed.abort();
     this.abort.abort();
     await this.idle();
     await this.drainAtShutdown();
+    this.reportUndelivered();
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.replayTimer !== undefined) clearTimeout(this.replayTimer);
     this.sender.close();
@@ -248,12 +295,77 @@ export class Transport<T> {
       const batch = this.queue.take(this.maxTakeRecords(), Number.POSITIVE_INFINITY);
       this.accounting.dequeued(batch.records);
       if (this.spool === undefined) {
-        this.drop(batch.records, 'shutdown');
+        if (this.endpointDown === undefined) this.drop(batch.records, 'shutdown');
+        else this.undeliverable(undefined, batch.records);
         continue;
       }
       await this.resourcesSettled(batch.items);
       const body = this.encode(batch.items, batch.records);
-      if (body !== undefined) await this.spoolOrDrop(body, batch.records, 'shutdown');
+      if (body === undefined) continue;
+      if (this.endpointDown === undefined) await this.spoolOrDrop(body, batch.records, 'shutdown');
+      else await this.undeliverable(body, batch.records);
+    }
+  }
+
+  /** Flush and shutdown: batches waiting in backoff, or on an open circuit, try once more now. */
+  private tryNow(): void {
+    this.wakeup.abort();
+    this.wakeup = new AbortController();
+    this.breaker.probeNow();
+  }
+
+  /** `work`, or less: resolves early when an attempt finds nothing at the endpoint's address. */
+  private async untilEndpointDown(work: Promise<void>): Promise<void> {
+    let waiter: (() => void) | undefined;
+    const down = new Promise<void>((resolve) => {
+      waiter = resolve;
+      this.downWaiters.add(resolve);
+    });
+    try {
+      await Promise.race([work, down]);
+    } finally {
+      this.downWaiters.delete(waiter!);
+    }
+  }
+
+  private noteEndpointDown(code: string): void {
+    this.endpointDown = code;
+    for (const resolve of this.downWaiters) resolve();
+  }
+
+  /**
+   * A batch that cannot be delivered at exit because nothing answers at the endpoint: to the
+   * spool when there is one, else dropped (reason `shutdown`). Counted for the one line that
+   * {@link reportUndelivered} prints, instead of a warning per batch.
+   */
+  private async undeliverable(body: Uint8Array | undefined, records: number): Promise<void> {
+    if (body !== undefined && this.spool !== undefined) {
+      if ((await this.spoolOrDrop(body, records, 'shutdown')) === 'spooled') {
+        this.undelivered.spooled += records;
+        return;
+      }
+    } else {
+      this.accounting.droppedInFlight(records, 'shutdown');
+    }
+    this.undelivered.dropped += records;
+  }
+
+  private reportUndelivered(): void {
+    const { dropped, spooled } = this.undelivered;
+    if (this.endpointDown === undefined || dropped + spooled === 0) return;
+    const undelivered: UndeliveredAtExit = {
+      signal: this.codec.signal,
+      url: this.safeUrl,
+      code: this.endpointDown,
+      dropped,
+      spooled,
+      spoolDir: this.spool === undefined ? undefined : this.options.spoolDir,
+    };
+    try {
+      if (this.onUndeliveredAtExit !== undefined) this.onUndeliveredAtExit(undelivered);
+      else reportWarning(new ExportUndeliveredAtExitError([undelivered]));
+    } catch (error) {
+      debug('reporting undelivered records failed', error);
     }
   }
 
@@ -392,6 +504,9 @@ export class Transport<T> {
       case 'aborted':
         await this.spoolOrDrop(body, records, 'shutdown');
         return;
+      case 'unreachable':
+        await this.undeliverable(body, records);
+        return;
     }
   }
 
@@ -431,8 +546,11 @@ export class Transport<T> {
     this.accounting.batch(records, body.length === 0 ? 1 : compressed.body.length / body.length);
     let attempt = 0;
     let answerLost = false;
+    /** The encoding a 400 was answered to, while this body is tried once uncompressed. */
+    let suspectEncoding: 'gzip' | 'zstd' | undefined;
     for (;;) {
       if (signal.aborted) return 'aborted';
+      if (this.stopping && this.endpointDown !== undefined) return 'unreachable';
       const pause = this.notBefore - Date.now();
       if (pause > 0) {
         if (this.spool !== undefined && pause > o.spoolAfterWaitMillis) return 'park';
@@ -469,17 +587,24 @@ export class Transport<T> {
         answerLost = result.bodySent && !neverSent(result.code);
         this.breaker.failure(permit.probe);
         this.adaptive.feedback({ rttMillis, ok: false, backPressure: true, fullBatch: full });
+        if (unreachable(result.code) && (this.stopping || this.flushing > 0)) {
+          this.noteEndpointDown(result.code);
+          if (this.stopping) return 'unreachable';
+        }
         delay = this.backoff(attempt);
       } else {
         const outcome = `${Math.floor(result.status / 100)}xx`;
         this.accounting.request({ retry, seconds: rttMillis / 1000, outcome, records });
         answerLost = false;
-        const verdict = classify(result.status, result.retryAfter, compressed.encoding === 'zstd');
+        this.endpointDown = undefined;
+        const verdict = classify(result.status, result.retryAfter, compressed.encoding);
         // Every retryable answer (429, 503, 408, 5xx) is back-pressure: the limit shrinks.
         switch (verdict.kind) {
           case 'delivered': {
             this.breaker.success(permit.probe);
             this.adaptive.feedback({ rttMillis, ok: true, backPressure: false, fullBatch: full });
+            // Taken uncompressed after a 400 to the compressed body: the receiver cannot read it.
+            if (suspectEncoding !== undefined) this.encodingRefused(suspectEncoding, 400);
             this.accounting.delivered(records, this.rejectedIn(result.body));
             return 'done';
           }
@@ -487,10 +612,15 @@ export class Transport<T> {
             this.breaker.success(permit.probe);
             this.adaptive.feedback({ rttMillis, ok: false, backPressure: false, fullBatch: full });
             return 'split';
-          case 'fallback-gzip':
+          case 'encoding-refused':
             this.breaker.success(permit.probe);
-            if (this.compressor.zstdRejected()) debug('endpoint refused zstd (415): using gzip');
+            this.encodingRefused(compressed.encoding!, 415);
             compressed = this.compressor.compress(body);
+            continue;
+          case 'retry-uncompressed':
+            this.breaker.success(permit.probe);
+            suspectEncoding = compressed.encoding!;
+            compressed = { body, encoding: undefined };
             continue;
           case 'drop':
             this.breaker.success(permit.probe);
@@ -511,8 +641,23 @@ export class Transport<T> {
       attempt += 1;
       if (this.spool !== undefined && delay > o.spoolAfterWaitMillis) return 'park';
       if (Date.now() + delay - started > o.retryBudgetMillis) return 'exhausted';
-      await sleep(delay, signal);
+      await sleep(delay, AbortSignal.any([signal, this.wakeup.signal]));
     }
+  }
+
+  /** The receiver refused an encoding: step down for the rest of the process, and say so once. */
+  private encodingRefused(encoding: 'gzip' | 'zstd', status: number): void {
+    const now = this.compressor.refused(encoding);
+    if (now === false) return;
+    reportWarning(
+      new ExportCompressionRefusedError({
+        signal: this.codec.signal,
+        url: this.safeUrl,
+        status,
+        refused: encoding,
+        now: now ?? 'none',
+      }),
+    );
   }
 
   private backoff(attempt: number): number {
@@ -579,11 +724,15 @@ export class Transport<T> {
    * In flight to the spool when there is one; else dropped with `reason`. A batch the spool
    * could not keep is dropped as `spool_evicted` or `spool_failed` (the spool reported why).
    */
-  private async spoolOrDrop(body: Uint8Array, records: number, reason: DropReason): Promise<void> {
+  private async spoolOrDrop(
+    body: Uint8Array,
+    records: number,
+    reason: DropReason,
+  ): Promise<'spooled' | 'dropped'> {
     const spool = this.spool;
     if (spool === undefined) {
       this.drop(records, reason);
-      return;
+      return 'dropped';
     }
     let written: WriteResult;
     try {
@@ -592,15 +741,16 @@ export class Transport<T> {
       // Only an invalid batch is refused this way.
       this.accounting.droppedInFlight(records, 'spool_failed');
       reportError(this.spoolError(SpoolWriteFailedError, error));
-      return;
+      return 'dropped';
     }
     if (written.kept) {
       this.accounting.spooledFromFlight(records);
       this.spoolHasData = true;
-    } else {
-      const lost = written.reason === 'evicted' ? 'spool_evicted' : 'spool_failed';
-      this.accounting.droppedInFlight(records, lost);
+      return 'spooled';
     }
+    const lost = written.reason === 'evicted' ? 'spool_evicted' : 'spool_failed';
+    this.accounting.droppedInFlight(records, lost);
+    return 'dropped';
   }
 
   /** Sends spooled batches, oldest first, on one concurrency slot, while the endpoint is up. */

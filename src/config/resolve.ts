@@ -6,6 +6,7 @@ import {
 import { ConfigUnsupportedProtocolError } from '../errors';
 import type { SprintlensError } from '../errors';
 import { INSTRUMENTATION_NAMES } from '../../instrumentations/registry';
+import { endpointUrl } from '../endpoint-url';
 import { VERSION } from '../version';
 import { readAppPackage } from './app-package';
 import type { AppPackage } from './app-package';
@@ -209,11 +210,11 @@ export function resolveConfig(
   function signalConfig(signal: Signal): SignalExportConfig {
     const url =
       mode === 'backend'
-        ? `${endpoint}/v1/${signal}`
+        ? endpointUrl(endpoint!, `/v1/${signal}`)
         : pick(
             [fromEnv(signalVar(signal, 'ENDPOINT'))],
             parseHttpUrl,
-            `${collectorBase}/v1/${signal}`,
+            endpointUrl(collectorBase, `/v1/${signal}`),
           );
     const signalHeaders = pick([fromEnv(signalVar(signal, 'HEADERS'))], parseHeaders, {});
     const headers: Record<string, string> = {

@@ -1,4 +1,5 @@
 import { PatternReportFailedError } from '../errors';
+import { endpointUrl } from '../endpoint-url';
 import { debug, reportWarning } from '../diag';
 import { backendRequest } from './backend-request';
 import type { PatternSampler } from './pattern-sampler';
@@ -66,7 +67,7 @@ export class PatternReporter {
     });
     try {
       const response = await backendRequest({
-        url: `${this.options.endpoint}/v1/sampling/patterns`,
+        url: endpointUrl(this.options.endpoint, '/v1/sampling/patterns'),
         method: 'POST',
         headers: this.options.headers,
         body,

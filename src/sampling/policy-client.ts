@@ -1,4 +1,5 @@
 import { PolicyFetchFailedError, PolicyInvalidError } from '../errors';
+import { endpointUrl } from '../endpoint-url';
 import { debug, reportWarning } from '../diag';
 import { healthReport, registerHealthSource } from '../metrics/health';
 import type { HealthReport } from '../metrics/health';
@@ -53,9 +54,9 @@ export class PolicyClient {
   private readonly url: string;
 
   constructor(private readonly options: PolicyClientOptions) {
-    this.url =
-      `${options.endpoint}/v1/sampling/policy?service.name=` +
-      encodeURIComponent(options.serviceName);
+    this.url = endpointUrl(options.endpoint, '/v1/sampling/policy', {
+      'service.name': options.serviceName,
+    });
   }
 
   /** First fetch now, then every refresh period. Registers the `sampling_policy` health check. */

@@ -8,6 +8,7 @@ import { logTransport, metricTransport, traceTransport } from '../../exporters/f
 import { TransportLogRecordProcessor, TransportSpanProcessor } from '../../exporters/processors';
 import { createMetricExporter } from '../../exporters/metric-exporter';
 import { buildLogSampling } from '../sampling/build-log-sampling';
+import type { UndeliveredAtExit } from '../../exporters/transport/transport';
 import type { Providers } from './globals';
 import { buildResource } from './resource';
 import { buildSampler } from './sampler';
@@ -22,25 +23,38 @@ const METRIC_EXPORT_INTERVAL_MS = 60_000;
  * `SPRINTLENS_LOG_SAMPLING=off`), which is also installed as the sampler the log
  * instrumentations consult.
  */
-export function buildProviders(config: ResolvedConfig, options: SprintlensOptions): Providers {
+export function buildProviders(
+  config: ResolvedConfig,
+  options: SprintlensOptions,
+): Providers & {
+  /** Filled at shutdown by the transports whose endpoint was found unreachable. */
+  readonly undeliveredAtExit: UndeliveredAtExit[];
+} {
   const resource = buildResource(config);
+  // The signals report together: one line at exit, not one per signal.
+  const undeliveredAtExit: UndeliveredAtExit[] = [];
+  const transportOptions = {
+    onUndeliveredAtExit: (undelivered: UndeliveredAtExit) => undeliveredAtExit.push(undelivered),
+  };
   const spanProcessors: SpanProcessor[] = [
     options.traceExporter === undefined
-      ? new TransportSpanProcessor(traceTransport(config))
+      ? new TransportSpanProcessor(traceTransport(config, transportOptions))
       : new BatchSpanProcessor({ exporter: options.traceExporter }),
     ...(options.spanProcessors ?? []),
   ];
   const exporting: LogRecordProcessor =
     options.logExporter === undefined
-      ? new TransportLogRecordProcessor(logTransport(config))
+      ? new TransportLogRecordProcessor(logTransport(config, transportOptions))
       : new BatchLogRecordProcessor({ exporter: options.logExporter });
   // Sampling decides what is exported; the user's own processors see every record built.
   const logProcessors: LogRecordProcessor[] = [
     config.logSampling ? buildLogSampling(config, exporting).processor : exporting,
     ...(options.logRecordProcessors ?? []),
   ];
-  const metricExporter = options.metricExporter ?? createMetricExporter(metricTransport(config));
+  const metricExporter =
+    options.metricExporter ?? createMetricExporter(metricTransport(config, transportOptions));
   return {
+    undeliveredAtExit,
     tracerProvider: new TracerProvider({ resource, sampler: buildSampler(config), spanProcessors }),
     loggerProvider: new LoggerProvider({ resource, processors: logProcessors }),
     meterProvider: new MeterProvider({

@@ -5,6 +5,8 @@ import { redactConfig } from '../config/redact';
 import type { DiagLevelName, SprintlensOptions } from '../config/options';
 import { debug, installDiagLogger, reportError, reportWarning } from '../diag';
 import {
+  ExportUndeliveredAtExitError,
+  NodeUnsupportedError,
   ShutdownFailedError,
   ShutdownTimeoutError,
   StartFailedError,
@@ -16,6 +18,7 @@ import type { MetricsServer } from '../metrics/server';
 import { foreignTracerProviderRegistered, registerGlobals, unregisterGlobals } from './globals';
 import type { Providers } from './globals';
 import { buildProviders } from './providers';
+import { isSupportedNode, SUPPORTED_NODE } from '../node-support';
 import { installShutdownHooks } from './shutdown-hooks';
 import type { ShutdownOutcome } from './shutdown-hooks';
 
@@ -83,6 +86,9 @@ function startOnce(options: SprintlensOptions, onStopped: () => void): Sprintlen
     debug('OTEL_SDK_DISABLED is true: no providers, no instrumentation');
     return NOOP_HANDLE;
   }
+  if (!isSupportedNode()) {
+    reportWarning(new NodeUnsupportedError(process.versions.node, SUPPORTED_NODE.range));
+  }
   if (foreignTracerProviderRegistered()) {
     reportWarning(new StartForeignProviderError());
     return NOOP_HANDLE;
@@ -108,6 +114,9 @@ function startOnce(options: SprintlensOptions, onStopped: () => void): Sprintlen
     stopping ??= (async () => {
       uninstallHooks();
       const outcome = await bounded(shutdownProviders(providers), timeoutMillis);
+      if (providers.undeliveredAtExit.length > 0) {
+        reportWarning(new ExportUndeliveredAtExitError(providers.undeliveredAtExit));
+      }
       await (await metricsServer)?.close();
       disableInstrumentations();
       unregisterGlobals();

@@ -4,9 +4,11 @@
  * and OTLP/JSON too; auth header and user-agent are present. Also a real 415 to zstd.
  */
 import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { LoggerProvider, BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -14,6 +16,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { createLogExporter, createMetricExporter, createTraceExporter } from '../../exporters';
 import type { Compression, OtlpProtocol } from '../../src/config/options';
 import { VERSION } from '../../src/version';
+import { resetDiagRateLimits } from '../../src/diag';
 import { startBackend } from '../support/backend';
 import type { Backend } from '../support/backend';
 import { expectSettled, logRig } from './exporter-harness';
@@ -159,4 +162,113 @@ describe('zstd refused', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+});
+
+/**
+ * A receiver in front of the reference backend that refuses compressed bodies (with `status`)
+ * and forwards everything else, as an OTLP receiver without gzip support would behave.
+ */
+async function refusingCompression(
+  target: Backend,
+  status: 415 | 400 | undefined,
+): Promise<{ url: string; encodings: (string | undefined)[]; server: Server }> {
+  const encodings: (string | undefined)[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const encoding = req.headers['content-encoding'];
+      encodings.push(encoding);
+      if (status !== undefined && encoding !== undefined) {
+        res.writeHead(status).end();
+        return;
+      }
+      const headers: Record<string, string> = {
+        'content-type': String(req.headers['content-type']),
+        // The exporter sends no key to a collector; this receiver holds its own.
+        authorization: `Bearer ${API_KEY}`,
+      };
+      if (encoding !== undefined) headers['content-encoding'] = encoding;
+      fetch(`${target.url}${req.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) })
+        .then(async (answer) => {
+          res.writeHead(answer.status, { 'content-type': 'application/x-protobuf' });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        })
+        .catch(() => res.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, encodings, server };
+}
+
+describe('compression towards collectors (collector mode, auto)', () => {
+  const warnings: string[] = [];
+  beforeEach(() => {
+    resetDiagRateLimits();
+    warnings.length = 0;
+    const record = (...parts: unknown[]): void => void warnings.push(parts.join(' '));
+    diag.setLogger(
+      { error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} },
+      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+    );
+  });
+  afterEach(() => diag.disable());
+
+  /** Three flushed rounds of 200 spans each through the public trace exporter. */
+  async function exportRounds(url: string) {
+    const exporter = createTraceExporter({ otlpEndpoint: url });
+    const provider = new TracerProvider({
+      resource,
+      spanProcessors: [new BatchSpanProcessor({ exporter })],
+    });
+    const tracer = provider.getTracer('t');
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 200; i++) {
+        tracer.startSpan(`op ${round}-${i}`, { attributes: { payload: 'x'.repeat(64) } }).end();
+      }
+      await provider.forceFlush();
+    }
+    const stats = exporter.stats();
+    await provider.shutdown();
+    return stats;
+  }
+
+  it('a receiver that takes gzip gets gzip', async () => {
+    const proxy = await refusingCompression(backend, undefined);
+    try {
+      const stats = await exportRounds(proxy.url);
+      expect(proxy.encodings.length).toBeGreaterThanOrEqual(3);
+      expect(proxy.encodings.every((e) => e === 'gzip')).toBe(true);
+      expectSettled(stats, 600);
+      expect(stats.delivered).toBe(600);
+      expect(backend.spans).toHaveLength(600);
+      expect(warnings).toEqual([]);
+    } finally {
+      await new Promise((resolve) => proxy.server.close(resolve));
+    }
+  });
+
+  it.each([415, 400] as const)(
+    'a receiver answering %i to gzip gets that batch again uncompressed, and plain bodies from then on; nothing lost',
+    async (status) => {
+      const proxy = await refusingCompression(backend, status);
+      try {
+        const stats = await exportRounds(proxy.url);
+        // One refused gzip request, then only plain ones.
+        expect(proxy.encodings[0]).toBe('gzip');
+        expect(proxy.encodings.slice(1).length).toBeGreaterThanOrEqual(3);
+        expect(proxy.encodings.slice(1).every((e) => e === undefined)).toBe(true);
+        expectSettled(stats, 600);
+        expect(stats.delivered).toBe(600);
+        expect(stats.dropped).toBe(0);
+        expect(new Set(backend.spans.map((s) => s.name)).size).toBe(600);
+        const refused = warnings.filter((w) => w.includes('SL_EXPORT_COMPRESSION_REFUSED'));
+        expect(refused).toHaveLength(1);
+        expect(refused[0]).toContain(`answered ${status}`);
+      } finally {
+        await new Promise((resolve) => proxy.server.close(resolve));
+      }
+    },
+  );
 });

@@ -6,7 +6,7 @@
  * backend saw where the test knows it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Blackhole } from '../support/blackhole';
+import { Blackhole, refusedUrl } from '../support/blackhole';
 import { startBackend } from '../support/backend';
 import type { Backend } from '../support/backend';
 import { expectIdentity, expectSettled, logRig, receivedIds } from './exporter-harness';
@@ -166,6 +166,55 @@ describe('export transport: giving up, counted', () => {
     } finally {
       await blackhole.close();
     }
+  });
+});
+
+describe('export transport: an endpoint where nothing answers', () => {
+  it('shutdown after a long outage tries once more at once, then counts the rest, without waiting out backoff or circuit', async () => {
+    // Long waits everywhere: only "try now, then give up at once" can end this quickly.
+    const rig = logRig({
+      backend: { url: await refusedUrl() },
+      tunables: {
+        initialBackoffMillis: 20_000,
+        maxBackoffMillis: 30_000,
+        circuitFailureThreshold: 1,
+        circuitOpenMillis: 30_000,
+        shutdownFlushMillis: 20_000,
+      },
+    });
+    rig.emit(0, 30);
+    await waitUntil(() => rig.transport.stats().circuit === 'open');
+    rig.emit(30, 40);
+    const started = Date.now();
+    await rig.close(); // provider shutdown -> transport shutdown
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const stats = rig.transport.stats();
+    expectSettled(stats, 40);
+    expect(stats.droppedByReason.shutdown).toBe(40);
+    expect(stats.dropped).toBe(40);
+  });
+
+  it('forceFlush during a refused outage returns, keeps the records, and a later flush delivers them', async () => {
+    const rig = logRig({
+      backend,
+      tunables: { initialBackoffMillis: 3_000, maxBackoffMillis: 3_000 },
+    });
+    await backend.setFaults({ outage: { mode: 'refuse', durationMs: 800 } });
+    rig.emit(0, 10);
+    await rig.provider.forceFlush();
+    let stats = rig.transport.stats();
+    expectIdentity(stats);
+    // Not delivered, not dropped: still held for the endpoint's return.
+    expect(stats.delivered).toBe(0);
+    expect(stats.dropped).toBe(0);
+    expect(stats.queued + stats.inFlight).toBe(10);
+    await backend.outageOver();
+    await rig.provider.forceFlush();
+    stats = rig.transport.stats();
+    expectSettled(stats, 10);
+    expect(stats.delivered).toBe(10);
+    expect(receivedIds(backend).size).toBe(10);
+    await rig.close();
   });
 });
 

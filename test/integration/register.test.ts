@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version';
 import { OtlpReceiver } from '../support/otlp-receiver';
-import { linkPackageIntoApps, runApp } from '../support/spawn-app';
+import { linkPackageIntoApps, REPO_ROOT, runApp } from '../support/spawn-app';
 
 const receiver = new OtlpReceiver();
 
@@ -229,5 +230,27 @@ describe('living with a user-run NodeSDK', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.spansOf('late-start')).toEqual([]);
+  });
+});
+
+describe('Node.js below the supported range (20, from test/versions/node-20)', () => {
+  const node20 = join(REPO_ROOT, 'test/versions/node-20/node_modules/node/bin/node');
+
+  it.each([
+    { kind: 'CommonJS', args: ['--require', 'sprintlens/register', 'basic.cjs'], span: 'cjs-work' },
+    { kind: 'ES module', args: ['--import', 'sprintlens/register', 'basic.mjs'], span: 'esm-work' },
+  ])('$kind: one coded warning naming the range, and the app runs', async ({ args, span }) => {
+    const service = `node-20-${span}`;
+    const result = await runApp({ node: node20, args, env: collectorEnv(service) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('app done');
+    const warnings = result.stderr
+      .split('\n')
+      .filter((line) => line.includes('SL_NODE_UNSUPPORTED'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('Node.js 20.');
+    expect(warnings[0]).toContain('>=22.15.0');
+    // Best effort on an old runtime: the telemetry still flows.
+    await receiver.waitFor(() => receiver.spansOf(service).length === 1);
   });
 });

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBackend } from '../support/backend';
 import { Blackhole, refusedUrl } from '../support/blackhole';
 import { OtlpReceiver } from '../support/otlp-receiver';
 import { linkPackageIntoApps, runApp } from '../support/spawn-app';
@@ -107,5 +111,110 @@ describe('a dead endpoint does not hold the process', () => {
     });
     expect(result.code).toBe(0);
     expect(result.durationMillis).toBeLessThan(LIMIT_MS);
+  });
+});
+
+describe('an endpoint where nothing answers does not make a short script wait', () => {
+  // The default bound is 5 s; a refused endpoint must end the process long before it. The
+  // limit is generous (start-up included): this checks the bound is not waited out, not speed.
+  const FAST_LIMIT_MS = 2_500;
+
+  function undeliveredLines(stderr: string): string[] {
+    return stderr.split('\n').filter((line) => line.includes('SL_EXPORT_UNDELIVERED_AT_EXIT'));
+  }
+
+  it('refused, no spool: exits at once with one line counting what was dropped', async () => {
+    const url = await refusedUrl();
+    const result = await runApp({
+      args: ['--require', 'sprintlens/register', 'basic.cjs'],
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: url },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('app done');
+    expect(result.durationMillis).toBeLessThan(FAST_LIMIT_MS);
+    expect(result.stderr).not.toContain('SL_SHUTDOWN_TIMEOUT');
+    const lines = undeliveredLines(result.stderr);
+    expect(lines).toHaveLength(1);
+    // One span and one log record (basic.cjs), named per signal, in one line.
+    expect(lines[0]).toContain('ECONNREFUSED');
+    expect(lines[0]).toContain('1 span');
+    expect(lines[0]).toContain('1 log record');
+    expect(lines[0]).toContain('counted as dropped');
+    expect(lines[0]).toContain('SPRINTLENS_SPOOL_DIR');
+  });
+
+  it('an unknown host: exits at once too', async () => {
+    const result = await runApp({
+      args: ['--require', 'sprintlens/register', 'basic.cjs'],
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://no-such-host.invalid:4318' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.durationMillis).toBeLessThan(FAST_LIMIT_MS);
+    expect(undeliveredLines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toMatch(/ENOTFOUND|EAI_AGAIN/);
+  });
+
+  it('refused, with a spool: exits at once, and the next process delivers what was spooled', async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), 'sprintlens-exit-spool-'));
+    try {
+      const first = await runApp({
+        args: ['--require', 'sprintlens/register', 'basic.cjs'],
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: await refusedUrl(),
+          OTEL_SERVICE_NAME: 'spooled-at-exit',
+          SPRINTLENS_SPOOL_DIR: spoolDir,
+        },
+      });
+      expect(first.code).toBe(0);
+      expect(first.durationMillis).toBeLessThan(FAST_LIMIT_MS);
+      const lines = undeliveredLines(first.stderr);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('written to the spool');
+      expect(lines[0]).not.toContain('dropped');
+
+      // The next process, with the endpoint back, sends the spooled span and log record.
+      const second = await runApp({
+        args: ['--require', 'sprintlens/register', 'long-running.cjs'],
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_SERVICE_NAME: 'spool-replayer',
+          SPRINTLENS_SPOOL_DIR: spoolDir,
+        },
+        onSpawn: (child) => {
+          void receiver
+            .waitFor(
+              () =>
+                receiver.spansOf('spooled-at-exit').length === 1 &&
+                receiver.logsOf('spooled-at-exit').length === 1,
+            )
+            .finally(() => child.kill('SIGTERM'));
+        },
+        killAfterMillis: 15_000,
+      });
+      expect(second.signal).toBe('SIGTERM');
+      expect(receiver.spansOf('spooled-at-exit').map((s) => s.name)).toEqual(['cjs-work']);
+      expect(receiver.logsOf('spooled-at-exit').map((l) => l.body)).toEqual(['hello from cjs']);
+    } finally {
+      rmSync(spoolDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a slow but live endpoint still gets the whole bound: delivered, no drop', async () => {
+    const ANSWER_AFTER_MS = 1_500;
+    const backend = await startBackend({ faults: { latency: { ms: ANSWER_AFTER_MS } } });
+    try {
+      const result = await runApp({
+        args: ['--require', 'sprintlens/register', 'basic.cjs'],
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: backend.url, OTEL_SERVICE_NAME: 'slow-endpoint' },
+      });
+      expect(result.code).toBe(0);
+      expect(result.durationMillis).toBeGreaterThanOrEqual(ANSWER_AFTER_MS);
+      expect(result.stderr).not.toContain('SL_EXPORT_UNDELIVERED_AT_EXIT');
+      expect(result.stderr).not.toContain('SL_SHUTDOWN_TIMEOUT');
+      expect(backend.spans.map((s) => s.name)).toEqual(['cjs-work']);
+      expect(backend.logRecords).toHaveLength(1);
+    } finally {
+      await backend.close();
+    }
   });
 });

@@ -1,3 +1,7 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as zlib from 'node:zlib';
 import { MockOtlpServer, normalizeLogs, normalizeTrace } from '@elastic/mockotlpserver';
 
 /** A span as decoded by the receiver, flattened with its resource. */
@@ -35,12 +39,19 @@ export interface ReceivedRequest {
  * OTLP/HTTP protobuf and JSON with the official protobuf definitions. mockotlpserver publishes
  * through one process-wide diagnostics channel, so use one receiver per test file and tell
  * tests apart by `service.name`.
+ *
+ * mockotlpserver ignores `Content-Encoding` (it answers 200, then fails to decode a compressed
+ * body), while the OTel Collector and every mainstream receiver take gzip and zstd. So the
+ * receiver's address is a small front that decompresses, as a collector's HTTP receiver does,
+ * and hands the plain body on (an encoding it does not know gets 415).
  */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
   readonly logs: ReceivedLog[] = [];
+  /** Every request as sent, headers included (`content-encoding` among them). */
   readonly requests: ReceivedRequest[] = [];
   private readonly server: MockOtlpServer;
+  private readonly front: Server;
 
   constructor() {
     this.server = new MockOtlpServer({
@@ -50,24 +61,62 @@ export class OtlpReceiver {
       httpPort: 0,
       onTrace: (request) => this.spans.push(...flattenSpans(normalizeTrace(request))),
       onLogs: (request) => this.logs.push(...flattenLogs(normalizeLogs(request))),
-      onRequest: (request) => this.requests.push({ path: request.path, headers: request.headers }),
     });
+    this.front = createServer((req, res) => this.decompressAndForward(req, res));
   }
 
   /** Base URL, e.g. `http://127.0.0.1:43123`. */
   get url(): string {
-    const url = this.server.httpUrl;
-    if (url === null) throw new Error('receiver not started');
-    return url.origin;
+    const address = this.front.address() as AddressInfo | null;
+    if (address === null) throw new Error('receiver not started');
+    return `http://127.0.0.1:${address.port}`;
   }
 
   async start(): Promise<this> {
     await this.server.start();
+    await new Promise<void>((resolve) => this.front.listen(0, '127.0.0.1', resolve));
     return this;
   }
 
-  close(): Promise<void> {
-    return this.server.close();
+  async close(): Promise<void> {
+    this.front.closeAllConnections();
+    await new Promise((resolve) => this.front.close(resolve));
+    await this.server.close();
+  }
+
+  private decompressAndForward(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      this.requests.push({ path: req.url ?? '', headers: req.headers });
+      let body: Buffer;
+      try {
+        body = decompress(Buffer.concat(chunks), req.headers['content-encoding']);
+      } catch {
+        res.writeHead(415).end();
+        return;
+      }
+      const inner = this.server.httpUrl;
+      if (inner === null) {
+        res.writeHead(503).end();
+        return;
+      }
+      const headers: Record<string, string> = { 'content-length': String(body.length) };
+      const type = req.headers['content-type'];
+      if (type !== undefined) headers['content-type'] = type;
+      const userAgent = req.headers['user-agent'];
+      if (userAgent !== undefined) headers['user-agent'] = userAgent;
+      const forward = httpRequest(
+        new URL(req.url ?? '/', inner),
+        { method: req.method, headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', () => res.destroy());
+      forward.end(body);
+    });
   }
 
   /** Spans whose resource has this `service.name` (tests share one receiver per file). */
@@ -150,4 +199,23 @@ function flattenLogs(request: unknown): ReceivedLog[] {
     }
   }
   return out;
+}
+
+/** The body as a receiver reads it: decompressed per `Content-Encoding` (throws if unknown). */
+function decompress(body: Buffer, encoding: string | string[] | undefined): Buffer {
+  switch (encoding) {
+    case undefined:
+    case 'identity':
+      return body;
+    case 'gzip':
+      return zlib.gunzipSync(body);
+    case 'deflate':
+      return zlib.inflateSync(body);
+    case 'zstd':
+      return (zlib as unknown as { zstdDecompressSync(b: Buffer): Buffer }).zstdDecompressSync(
+        body,
+      );
+    default:
+      throw new Error(`unsupported content-encoding ${String(encoding)}`);
+  }
 }

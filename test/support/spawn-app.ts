@@ -30,6 +30,8 @@ export interface RunAppOptions {
   readonly onSpawn?: (child: ChildProcess) => void;
   /** Kill the child after this long; a test bound, not an assertion. */
   readonly killAfterMillis?: number;
+  /** The `node` binary; default the one running the tests. */
+  readonly node?: string;
 }
 
 /** How a spawned app ended. */
@@ -51,7 +53,7 @@ export function runApp(options: RunAppOptions): Promise<AppResult> {
   Object.assign(env, options.env);
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...options.args], {
+    const child = spawn(options.node ?? process.execPath, [...options.args], {
       cwd: options.cwd ?? APPS_DIR,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -130,6 +130,15 @@ describe('backend mode', () => {
     expect(warnings.map((w) => w.code)).toEqual(['SL_CONFIG_ENDPOINT_CONFLICT']);
   });
 
+  it('a base URL with a path or a query keeps them: the signal path goes before the query', () => {
+    const { config } = resolve({
+      SPRINTLENS_ENDPOINT: 'https://lens.example.com/team-a/?tenant=x',
+    });
+    expect(config.traces.url).toBe('https://lens.example.com/team-a/v1/traces?tenant=x');
+    const collector = resolve({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/otlp?k=v' }).config;
+    expect(collector.logs.url).toBe('http://c:4318/otlp/v1/logs?k=v');
+  });
+
   it('the API key is never sent to a collector', () => {
     const { config, warnings } = resolve({ SPRINTLENS_API_KEY: 'k-123' });
     expect(config.mode).toBe('collector');

@@ -24,24 +24,31 @@ describe('status handling', () => {
     [503, 'retry'],
     [504, 'retry'],
   ] as const)('%i -> %s', (status, kind) => {
-    expect(classify(status, undefined, false, now).kind).toBe(kind);
+    expect(classify(status, undefined, undefined, now).kind).toBe(kind);
   });
 
   it('401/403 drop as auth, 400 as rejected', () => {
-    expect(classify(401, undefined, false)).toEqual({ kind: 'drop', reason: 'auth' });
-    expect(classify(403, undefined, false)).toEqual({ kind: 'drop', reason: 'auth' });
-    expect(classify(400, undefined, false)).toEqual({ kind: 'drop', reason: 'rejected' });
+    expect(classify(401, undefined, undefined)).toEqual({ kind: 'drop', reason: 'auth' });
+    expect(classify(403, undefined, undefined)).toEqual({ kind: 'drop', reason: 'auth' });
+    expect(classify(400, undefined, undefined)).toEqual({ kind: 'drop', reason: 'rejected' });
   });
 
-  it('415 to a zstd body means fall back to gzip', () => {
-    expect(classify(415, undefined, true).kind).toBe('fallback-gzip');
+  it('415 to a compressed body: the encoding is refused; uncompressed, a plain rejection', () => {
+    expect(classify(415, undefined, 'zstd').kind).toBe('encoding-refused');
+    expect(classify(415, undefined, 'gzip').kind).toBe('encoding-refused');
+    expect(classify(415, undefined, undefined)).toEqual({ kind: 'drop', reason: 'rejected' });
+  });
+
+  it('400 to a compressed body: try it once uncompressed before dropping', () => {
+    expect(classify(400, undefined, 'gzip').kind).toBe('retry-uncompressed');
+    expect(classify(400, undefined, 'zstd').kind).toBe('retry-uncompressed');
   });
 
   it('honours Retry-After on 429 and 503 only', () => {
-    expect(classify(503, '3', false, now)).toEqual({ kind: 'retry', retryAfterMillis: 3000 });
-    expect(classify(429, '1', false, now)).toEqual({ kind: 'retry', retryAfterMillis: 1000 });
+    expect(classify(503, '3', undefined, now)).toEqual({ kind: 'retry', retryAfterMillis: 3000 });
+    expect(classify(429, '1', undefined, now)).toEqual({ kind: 'retry', retryAfterMillis: 1000 });
     for (const status of [408, 500, 502, 504]) {
-      expect(classify(status, '3', false, now)).toEqual({
+      expect(classify(status, '3', undefined, now)).toEqual({
         kind: 'retry',
         retryAfterMillis: undefined,
       });

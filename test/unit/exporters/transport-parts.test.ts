@@ -121,7 +121,7 @@ describe('compressor', () => {
     expect(new Compressor('none').compress(big).encoding).toBeUndefined();
   });
 
-  it('zstd round-trips and falls back to gzip once refused', () => {
+  it('zstd round-trips, steps down to gzip, then to none, once each is refused', () => {
     const compressor = new Compressor('zstd');
     const out = compressor.compress(big);
     expect(out.encoding).toBe('zstd');
@@ -129,9 +129,21 @@ describe('compressor', () => {
       zlib as unknown as { zstdDecompressSync: (b: Uint8Array) => Buffer }
     ).zstdDecompressSync;
     expect(zstdDecompressSync(out.body)).toEqual(Buffer.from(big));
-    expect(compressor.zstdRejected()).toBe(true);
+    expect(compressor.refused('zstd')).toBe('gzip');
     expect(compressor.compress(big).encoding).toBe('gzip');
-    expect(compressor.zstdRejected()).toBe(false);
+    // A late answer to a request sent before the step down changes nothing.
+    expect(compressor.refused('zstd')).toBe(false);
+    expect(compressor.refused('gzip')).toBeUndefined();
+    expect(compressor.compress(big)).toEqual({ body: big, encoding: undefined });
+    expect(compressor.refused('gzip')).toBe(false);
+  });
+
+  it('auto and gzip step down to none when gzip is refused', () => {
+    for (const mode of ['auto', 'gzip'] as const) {
+      const compressor = new Compressor(mode);
+      expect(compressor.refused('gzip')).toBeUndefined();
+      expect(compressor.compress(big).encoding).toBeUndefined();
+    }
   });
 });
 
