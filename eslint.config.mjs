@@ -1,5 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint-layers.mjs';
+
+const root = import.meta.dirname;
 
 export default tseslint.config(
   {
@@ -61,5 +64,16 @@ export default tseslint.config(
         performance: 'readonly',
       },
     },
+  },
+  {
+    // Layers point one way (docs/architecture.md).
+    files: [
+      'src/**/*.{ts,mts}',
+      'instrumentations/**/*.ts',
+      'exporters/**/*.ts',
+      'dev-backend/**/*.ts',
+    ],
+    plugins: { layers },
+    rules: { 'layers/imports-point-down': ['error', { root }] },
   },
 );

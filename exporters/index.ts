@@ -4,7 +4,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { resolveConfig } from '../src/config/resolve';
 import type { SprintlensOptions } from '../src/config/options';
-import { reportWarning } from '../src/diag';
+import { reportWarning } from '../src/base/diag';
 import { exportThrough } from './export-through';
 import { logTransport, metricTransport, traceTransport } from './factory';
 import { createMetricExporter as metricExporterOn } from './metric-exporter';

@@ -1,9 +1,10 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { INSTRUMENTATIONS } from '../instrumentations/registry';
-import type { InstrumentationEntry } from '../instrumentations/registry';
+import { INSTRUMENTATION_FACTORIES } from '../instrumentations/registry';
+import { selectInstrumentations } from './config/instrumentation-catalogue';
+import type { InstrumentationName } from './config/instrumentation-catalogue';
 import { resolveConfig } from './config/resolve';
 import type { ResolvedConfig, SprintlensOptions } from './config/options';
-import { reportWarning } from './diag';
+import { reportWarning } from './base/diag';
 import type { RedactionOptions } from './redaction';
 
 /** Options of {@link getInstrumentations}. */
@@ -15,24 +16,6 @@ export type InstrumentationOptions = Pick<
   | 'pricesFile'
   | 'redaction'
 >;
-
-/**
- * The instrumentation entries the configuration selects: those named by
- * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` (all when unset), minus those named by
- * `OTEL_NODE_DISABLED_INSTRUMENTATIONS`, among the ones this release implements.
- */
-export function selectInstrumentations(
-  config: Pick<ResolvedConfig, 'enabledInstrumentations' | 'disabledInstrumentations'>,
-  entries: readonly InstrumentationEntry[] = INSTRUMENTATIONS,
-): InstrumentationEntry[] {
-  const enabled = config.enabledInstrumentations;
-  return entries.filter(
-    (entry) =>
-      entry.create !== undefined &&
-      (enabled === undefined || enabled.includes(entry.name)) &&
-      !config.disabledInstrumentations.includes(entry.name),
-  );
-}
 
 /**
  * Instances of sprintlens's instrumentations, for an existing OpenTelemetry `NodeSDK`:
@@ -55,11 +38,15 @@ export function createInstrumentations(
   config: ResolvedConfig,
   redaction?: RedactionOptions,
 ): Instrumentation[] {
-  return selectInstrumentations(config).map((entry) =>
-    entry.create!({
-      captureContent: config.captureContent,
-      pricesFile: config.pricesFile,
-      redaction,
-    }),
-  );
+  const options = {
+    captureContent: config.captureContent,
+    pricesFile: config.pricesFile,
+    redaction,
+  };
+  const instances: Instrumentation[] = [];
+  for (const entry of selectInstrumentations(config)) {
+    const create = INSTRUMENTATION_FACTORIES[entry.name as InstrumentationName];
+    if (create !== undefined) instances.push(create(options));
+  }
+  return instances;
 }

@@ -39,6 +39,6 @@ export type {
   RedactionOptions,
   Redactor,
 } from './redaction';
-export { ERROR_CODES, SprintlensError } from './errors';
-export type { ErrorCode } from './errors';
-export { VERSION } from './version';
+export { ERROR_CODES, SprintlensError } from './base/errors';
+export type { ErrorCode } from './base/errors';
+export { VERSION } from './base/version';

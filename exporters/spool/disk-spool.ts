@@ -1,12 +1,12 @@
 import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { debug, reportWarning } from '../../src/diag';
+import { debug, reportWarning } from '../../src/base/diag';
 import {
   SpoolCorruptFileError,
   SpoolFullError,
   SpoolReadFailedError,
   SpoolWriteFailedError,
-} from '../../src/errors';
+} from '../../src/base/errors';
 import {
   FOREIGN_OWNER_LEASE_MS,
   nextSequence,

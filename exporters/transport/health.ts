@@ -7,8 +7,8 @@
  * docs/operations.md). Only a queue that holds records and has made no progress for minutes with
  * nothing in flight (a wedged transport, which a restart does fix) is `unhealthy`.
  */
-import { healthReport, registerHealthSource } from '../../src/metrics/health';
-import type { HealthReport } from '../../src/metrics/health';
+import { healthReport, registerHealthSource } from '../../src/base/health';
+import type { HealthReport } from '../../src/base/health';
 import type { Accounting, TransportStats } from './accounting';
 
 /** Thresholds of the transport health check. */

@@ -5,8 +5,8 @@
  * what cannot be delivered now. Every record is accounted for (see `accounting.ts`).
  */
 import * as timers from 'node:timers/promises';
-import { debug, reportError, reportWarning, wouldReport } from '../../src/diag';
-import { redactUrl } from '../../src/redact-url';
+import { debug, reportError, reportWarning, wouldReport } from '../../src/base/diag';
+import { redactUrl } from '../../src/base/redact-url';
 import {
   AuthRejectedError,
   ExportCompressionRefusedError,
@@ -15,7 +15,7 @@ import {
   ExportUndeliveredAtExitError,
   SpoolReadFailedError,
   SpoolWriteFailedError,
-} from '../../src/errors';
+} from '../../src/base/errors';
 import type { DiskSpool, SpoolEntry, WriteResult } from '../spool';
 import { Accounting } from './accounting';
 import type { TransportStats } from './accounting';

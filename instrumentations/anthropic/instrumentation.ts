@@ -2,19 +2,22 @@ import type {
   InstrumentationConfig,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { debug } from '../../src/diag';
-import { VERSION } from '../../src/version';
+import { debug } from '../../src/base/diag';
+import { VERSION } from '../../src/base/version';
 import type { GenAiConfig } from '../genai';
 import { GenAiInstrumentationBase } from '../genai/instrumentation-base';
 import { isWrapped, sdkRoot } from '../genai/patching';
 import { wrapCreate, wrapStream } from './wrap';
 import type { WrapSettings } from './wrap';
+import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
 
 /** Options of {@link AnthropicInstrumentation}. */
 export type AnthropicInstrumentationConfig = InstrumentationConfig & GenAiConfig;
 
 /** The `@anthropic-ai/sdk` versions whose `Messages` resource we know. */
-export const SUPPORTED_ANTHROPIC_VERSIONS = ['>=0.60.0 <2'];
+export const SUPPORTED_ANTHROPIC_VERSIONS: string[] = [
+  ...catalogueEntry('anthropic').supportedVersions,
+];
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 interface MessagesPrototype {

@@ -2,7 +2,7 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { VERSION } from '../../src/version';
+import { VERSION } from '../../src/base/version';
 import type { LogInstrumentationConfig } from '../logs-common/config';
 import { handleLine, SourceLine } from '../logs-common/line';
 import type { LineSource } from '../logs-common/line';
@@ -14,9 +14,10 @@ import { unsupportedVersionDefinition } from '../logs-common/unsupported';
 import type { BunyanLogger, BunyanModule } from './types';
 import { bunyanAttributes, bunyanMessage, bunyanTime } from './utils';
 import type { BunyanRecord } from './utils';
+import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
 
 /** bunyan majors this instrumentation is tested with. */
-export const BUNYAN_SUPPORTED_VERSIONS = ['>=1.0.0 <3'];
+export const BUNYAN_SUPPORTED_VERSIONS: string[] = [...catalogueEntry('bunyan').supportedVersions];
 
 type Emit = BunyanLogger['_emit'];
 

@@ -1,6 +1,6 @@
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
-import { VERSION } from '../../src/version';
+import { VERSION } from '../../src/base/version';
 import type { LogInstrumentationConfig } from '../logs-common/config';
 import { handleLine, SourceLine } from '../logs-common/line';
 import type { LineSource } from '../logs-common/line';

@@ -1,6 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
-import { reportWarning } from '../../src/diag';
-import { ConfigInvalidOptionTypeError } from '../../src/errors';
+import { reportWarning } from '../../src/base/diag';
+import { ConfigInvalidOptionTypeError } from '../../src/base/errors';
 import type { GenAiConfig } from './config';
 import { ContentCapture } from './content';
 import { loadPriceBook } from './load-prices';

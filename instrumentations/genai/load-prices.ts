@@ -1,5 +1,5 @@
-import { reportWarning } from '../../src/diag';
-import { ConfigInvalidPricesFileError } from '../../src/errors';
+import { reportWarning } from '../../src/base/diag';
+import { ConfigInvalidPricesFileError } from '../../src/base/errors';
 import { PriceBook, readPriceFile, SHIPPED_PRICES } from './prices';
 import type { PriceTable } from './prices';
 

@@ -1,5 +1,5 @@
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { debug } from '../../src/diag';
+import { debug } from '../../src/base/diag';
 
 /** The SDK package an instrumentation patches, and which of its versions. */
 export interface SdkPackage {

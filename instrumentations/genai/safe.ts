@@ -1,5 +1,5 @@
-import { reportError } from '../../src/diag';
-import { GenAiInstrumentationError } from '../../src/errors';
+import { reportError } from '../../src/base/diag';
+import { GenAiInstrumentationError } from '../../src/base/errors';
 
 /**
  * Reports a failure of our own code. Instrumentation code calls this from its `catch` blocks so

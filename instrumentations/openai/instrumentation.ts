@@ -2,8 +2,8 @@ import type {
   InstrumentationConfig,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { debug } from '../../src/diag';
-import { VERSION } from '../../src/version';
+import { debug } from '../../src/base/diag';
+import { VERSION } from '../../src/base/version';
 import type { GenAiConfig } from '../genai';
 import { GenAiInstrumentationBase } from '../genai/instrumentation-base';
 import { isWrapped, sdkRoot } from '../genai/patching';
@@ -11,6 +11,7 @@ import { CHAT, EMBEDDINGS, RESPONSES, TEXT_COMPLETION } from './operations';
 import type { OperationSpec } from './operations';
 import { wrapCreate } from './wrap-create';
 import type { WrapSettings } from './wrap-create';
+import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
 
 /** Options of {@link OpenAIInstrumentation}. */
 export interface OpenAIInstrumentationConfig extends InstrumentationConfig, GenAiConfig {
@@ -23,7 +24,7 @@ export interface OpenAIInstrumentationConfig extends InstrumentationConfig, GenA
 }
 
 /** The `openai` majors whose resource classes we know. */
-export const SUPPORTED_OPENAI_VERSIONS = ['>=5.0.0 <8'];
+export const SUPPORTED_OPENAI_VERSIONS: string[] = [...catalogueEntry('openai').supportedVersions];
 
 type Method = (this: unknown, body: unknown, options?: unknown) => unknown;
 type Prototype = { create?: Method };

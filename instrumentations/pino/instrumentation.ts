@@ -3,7 +3,7 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { VERSION } from '../../src/version';
+import { VERSION } from '../../src/base/version';
 import { flattenFields } from '../logs-common/attributes';
 import { DEFAULT_BOUNDS } from '../logs-common/bounds';
 import type { LogInstrumentationConfig } from '../logs-common/config';
@@ -20,9 +20,10 @@ import { unsupportedVersionDefinition } from '../logs-common/unsupported';
 import type { LogMethodHook, PinoLogger, PinoModule, PinoWrite } from './types';
 import { addBindings, isDestination, pinoSeverityText, readCallShape } from './utils';
 import type { CallShape } from './utils';
+import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
 
 /** pino majors this instrumentation is tested with. */
-export const PINO_SUPPORTED_VERSIONS = ['>=9.0.0 <11'];
+export const PINO_SUPPORTED_VERSIONS: string[] = [...catalogueEntry('pino').supportedVersions];
 
 /** Marks the factory this instrumentation put in place of pino's. */
 export const PINO_PATCHED = Symbol.for('sprintlens.pino.patched');

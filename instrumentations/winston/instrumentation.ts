@@ -2,7 +2,7 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { VERSION } from '../../src/version';
+import { VERSION } from '../../src/base/version';
 import type { LogInstrumentationConfig } from '../logs-common/config';
 import { handleLine, SourceLine } from '../logs-common/line';
 import type { LineSource } from '../logs-common/line';
@@ -14,9 +14,12 @@ import { unsupportedVersionDefinition } from '../logs-common/unsupported';
 import type { WinstonLogger, WinstonModule } from './types';
 import { LEVEL, winstonAttributes, winstonBody, winstonSpecifiers } from './utils';
 import type { WinstonInfo } from './utils';
+import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
 
 /** winston majors this instrumentation is tested with. */
-export const WINSTON_SUPPORTED_VERSIONS = ['>=3.0.0 <4'];
+export const WINSTON_SUPPORTED_VERSIONS: string[] = [
+  ...catalogueEntry('winston').supportedVersions,
+];
 
 type Write = WinstonLogger['write'];
 

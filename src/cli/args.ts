@@ -9,7 +9,7 @@
  * a bad argument prints one line (`sprintlens <command>: <code> <flag>: <problem>`) and exits 2.
  */
 import { parseArgs } from 'node:util';
-import { SprintlensError } from '../errors';
+import { SprintlensError } from '../base/errors';
 
 /** A flag's value is checked by one of these; it throws a {@link FlagProblem}. */
 export type ValueParser<T> = (value: string, flag: string) => T;

@@ -1,15 +1,17 @@
 import { join } from 'node:path';
-import { INSTRUMENTATIONS } from '../../instrumentations/registry';
-import type { InstrumentationEntry } from '../../instrumentations/registry';
+import {
+  INSTRUMENTATION_CATALOGUE,
+  selectInstrumentations,
+} from '../config/instrumentation-catalogue';
+import type { CatalogueEntry } from '../config/instrumentation-catalogue';
 import { readAppPackage } from '../config/app-package';
 import { redactConfig } from '../config/redact';
 import { resolveConfig } from '../config/resolve';
-import { CliInvalidArgumentError } from '../errors';
-import type { SprintlensError } from '../errors';
-import { selectInstrumentations } from '../get-instrumentations';
-import { redactUrl } from '../redact-url';
-import { VERSION } from '../version';
-import { isSupportedNode, SUPPORTED_NODE } from '../node-support';
+import { CliInvalidArgumentError } from '../base/errors';
+import type { SprintlensError } from '../base/errors';
+import { redactUrl } from '../base/redact-url';
+import { VERSION } from '../base/version';
+import { isSupportedNode, SUPPORTED_NODE } from '../base/node-support';
 import { integerValue, parseCommandLine, readFlags, withCodedFlagErrors } from './args';
 import type { CommandArgs, FlagTable } from './args';
 import { findInstalledPackage } from './installed';
@@ -135,9 +137,9 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
 
   print(`Instrumentations (packages as resolved from ${appDir}):`);
   const selected = new Set(selectInstrumentations(config).map((e) => e.name));
-  for (const entry of INSTRUMENTATIONS) {
+  for (const entry of INSTRUMENTATION_CATALOGUE as readonly CatalogueEntry[]) {
     const state =
-      entry.create === undefined
+      entry.status === 'reserved'
         ? 'not in this release'
         : selected.has(entry.name)
           ? 'enabled'
@@ -168,7 +170,7 @@ function describeCredentials(target: ProbeTarget, apiKey: boolean): string | und
 }
 
 /** `openai 7.57.0 (supported: >=5.0.0 <8)`, `pino not installed`, or `built-in`. */
-function describePackages(entry: InstrumentationEntry, appDir: string): string {
+function describePackages(entry: CatalogueEntry, appDir: string): string {
   if (entry.modules.length === 0) return 'built-in';
   const supported =
     entry.supportedVersions === undefined

@@ -7,8 +7,8 @@
  * expected, and exits 2.
  */
 import { DEV_BACKEND_COMMAND, runDevBackend } from '../dev-backend/cli';
-import { CliInvalidArgumentError } from '../errors';
-import { VERSION } from '../version';
+import { CliInvalidArgumentError } from '../base/errors';
+import { VERSION } from '../base/version';
 import { reportArgumentError } from './args';
 import { DOCTOR_COMMAND, runDoctor } from './doctor';
 

@@ -17,8 +17,8 @@ import {
   AuthRejectedError,
   DoctorEndpointRejectedError,
   DoctorEndpointUnreachableError,
-} from '../errors';
-import type { SprintlensError } from '../errors';
+} from '../base/errors';
+import type { SprintlensError } from '../base/errors';
 
 /** What is probed, and where its URL came from (for the advice). */
 export interface ProbeTarget {

@@ -9,9 +9,9 @@ import {
   ConfigInvalidSeverityRatesError,
   ConfigInvalidUrlError,
   ConfigUnknownInstrumentationError,
-} from '../errors';
-import type { ConfigErrorDetails } from '../errors';
-import { redactUrl } from '../redact-url';
+} from '../base/errors';
+import type { ConfigErrorDetails } from '../base/errors';
+import { redactUrl } from '../base/redact-url';
 
 /**
  * Value parsers for configuration. Each takes a raw value (a string from the environment or

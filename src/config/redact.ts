@@ -1,4 +1,4 @@
-import { redactUrl } from '../redact-url';
+import { redactUrl } from '../base/redact-url';
 import type { ResolvedConfig, SignalExportConfig } from './options';
 
 const REDACTED = '[REDACTED]';

@@ -2,12 +2,12 @@ import {
   ConfigApiKeyWithoutEndpointError,
   ConfigEndpointConflictError,
   ConfigError,
-} from '../errors';
-import { ConfigUnsupportedProtocolError } from '../errors';
-import type { SprintlensError } from '../errors';
-import { INSTRUMENTATION_NAMES } from '../../instrumentations/registry';
-import { endpointUrl } from '../endpoint-url';
-import { VERSION } from '../version';
+} from '../base/errors';
+import { ConfigUnsupportedProtocolError } from '../base/errors';
+import type { SprintlensError } from '../base/errors';
+import { INSTRUMENTATION_NAMES } from './instrumentation-catalogue';
+import { endpointUrl } from '../base/endpoint-url';
+import { VERSION } from '../base/version';
 import { readAppPackage } from './app-package';
 import type { AppPackage } from './app-package';
 import type {

@@ -9,8 +9,8 @@
 import { resolve } from 'node:path';
 import { parseCommandLine } from '../cli/args';
 import type { CommandArgs } from '../cli/args';
-import { DevBackendDataFileFailedError, DevBackendListenFailedError } from '../errors';
-import { VERSION } from '../version';
+import { DevBackendDataFileFailedError, DevBackendListenFailedError } from '../base/errors';
+import { VERSION } from '../base/version';
 import { SprintLensBackend } from './backend';
 import { DataFileWriter } from './data-file';
 import { DEV_BACKEND_USAGE, describeFaults, parseDevBackendFlags } from './flags';

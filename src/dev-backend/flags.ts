@@ -16,7 +16,7 @@ import {
   withCodedFlagErrors,
 } from '../cli/args';
 import type { FlagTable, ReadFlags, ValueParser } from '../cli/args';
-import { DevBackendInvalidFlagError } from '../errors';
+import { DevBackendInvalidFlagError } from '../base/errors';
 import type { FaultScript } from './faults';
 import { ROUTE_NAMES } from './types';
 import type { RouteName } from './types';

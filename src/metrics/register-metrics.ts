@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
-import { debug } from '../diag';
+import { debug } from '../base/diag';
+import { selfMetrics } from '../base/self-metrics';
 import { sdkRegistry } from './registry';
 
 /** The structural part of a prom-client registry we use: works across prom-client copies. */
@@ -26,6 +27,7 @@ let forwarding = false;
  * sprintlens creates later (its exporter starts lazily) are added as they appear.
  */
 export function registerMetrics(registry: TargetRegistry): void {
+  selfMetrics().registerInto(registry);
   targets.add(registry);
   for (const metric of sdkRegistry.getMetricsAsArray() as unknown as Metric[]) {
     addTo(registry, metric);

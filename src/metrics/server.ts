@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { reportWarning } from '../diag';
-import { MetricsServerFailedError } from '../errors';
-import { checkHealth } from './health';
-import type { HealthStatus } from './health';
+import { reportWarning } from '../base/diag';
+import { MetricsServerFailedError } from '../base/errors';
+import { checkHealth } from '../base/health';
+import type { HealthStatus } from '../base/health';
 import { sdkRegistry } from './registry';
 
 /** Options of {@link startMetricsServer}. */

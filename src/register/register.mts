@@ -13,13 +13,11 @@ const require = createRequire(import.meta.url);
 if (isMainThread) {
   const { resolveConfig } =
     require('../config/resolve.js') as typeof import('../config/resolve.js');
-  const { selectInstrumentations } =
-    require('../get-instrumentations.js') as typeof import('../get-instrumentations.js');
-  const { hookedModules } =
-    require('../../instrumentations/registry.js') as typeof import('../../instrumentations/registry.js');
+  const { hookedModules, selectInstrumentations } =
+    require('../config/instrumentation-catalogue.js') as typeof import('../config/instrumentation-catalogue.js');
   const { start } = require('../start/start.js') as typeof import('../start/start.js');
-  const { reportWarning } = require('../diag.js') as typeof import('../diag.js');
-  const { EsmHookFailedError } = require('../errors.js') as typeof import('../errors.js');
+  const { reportWarning } = require('../base/diag.js') as typeof import('../base/diag.js');
+  const { EsmHookFailedError } = require('../base/errors.js') as typeof import('../base/errors.js');
 
   // Warnings of this first look are reported by start(), which resolves the same inputs.
   const { config } = resolveConfig();

@@ -1,6 +1,6 @@
-import { PatternReportFailedError } from '../errors';
-import { endpointUrl } from '../endpoint-url';
-import { debug, reportWarning } from '../diag';
+import { PatternReportFailedError } from '../base/errors';
+import { endpointUrl } from '../base/endpoint-url';
+import { debug, reportWarning } from '../base/diag';
 import { backendRequest } from './backend-request';
 import type { PatternSampler } from './pattern-sampler';
 import { describeNetworkError } from './policy-client';

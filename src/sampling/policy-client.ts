@@ -1,8 +1,8 @@
-import { PolicyFetchFailedError, PolicyInvalidError } from '../errors';
-import { endpointUrl } from '../endpoint-url';
-import { debug, reportWarning } from '../diag';
-import { healthReport, registerHealthSource } from '../metrics/health';
-import type { HealthReport } from '../metrics/health';
+import { PolicyFetchFailedError, PolicyInvalidError } from '../base/errors';
+import { endpointUrl } from '../base/endpoint-url';
+import { debug, reportWarning } from '../base/diag';
+import { healthReport, registerHealthSource } from '../base/health';
+import type { HealthReport } from '../base/health';
 import { backendRequest } from './backend-request';
 import { MAX_POLICY_BYTES, parsePolicy } from './sampling-policy';
 import type { SamplingPolicy } from './sampling-policy';

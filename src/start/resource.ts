@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/resources';
 import type { DetectedResource, Resource, ResourceDetector } from '@opentelemetry/resources';
 import type { ResolvedConfig } from '../config/options';
-import { DISTRO_NAME, VERSION } from '../version';
+import { DISTRO_NAME, VERSION } from '../base/version';
 
 /**
  * The process attributes of OTel's process detector, minus `process.command_args` and

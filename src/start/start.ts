@@ -3,7 +3,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { resolveConfig } from '../config/resolve';
 import { redactConfig } from '../config/redact';
 import type { DiagLevelName, SprintlensOptions } from '../config/options';
-import { debug, installDiagLogger, reportError, reportWarning } from '../diag';
+import { debug, installDiagLogger, reportError, reportWarning } from '../base/diag';
 import {
   ExportUndeliveredAtExitError,
   NodeUnsupportedError,
@@ -11,14 +11,14 @@ import {
   ShutdownTimeoutError,
   StartFailedError,
   StartForeignProviderError,
-} from '../errors';
+} from '../base/errors';
 import { createInstrumentations } from '../get-instrumentations';
 import { startMetricsServer } from '../metrics/server';
 import type { MetricsServer } from '../metrics/server';
 import { foreignTracerProviderRegistered, registerGlobals, unregisterGlobals } from './globals';
 import type { Providers } from './globals';
 import { buildProviders } from './providers';
-import { isSupportedNode, SUPPORTED_NODE } from '../node-support';
+import { isSupportedNode, SUPPORTED_NODE } from '../base/node-support';
 import { installShutdownHooks } from './shutdown-hooks';
 import type { ShutdownOutcome } from './shutdown-hooks';
 

@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { createRedactor } from '../redaction';
-import { VERSION } from '../version';
+import { VERSION } from '../base/version';
 import { safeStringify } from './serialize';
 
 /** Options of {@link track}. */

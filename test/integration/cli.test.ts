@@ -6,7 +6,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERSION } from '../../src/version';
+import { VERSION } from '../../src/base/version';
 import { Blackhole, refusedUrl } from '../support/blackhole';
 import { OtlpReceiver } from '../support/otlp-receiver';
 import { REPO_ROOT, runApp } from '../support/spawn-app';

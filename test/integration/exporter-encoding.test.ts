@@ -15,8 +15,8 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { createLogExporter, createMetricExporter, createTraceExporter } from '../../exporters';
 import type { Compression, OtlpProtocol } from '../../src/config/options';
-import { VERSION } from '../../src/version';
-import { resetDiagRateLimits } from '../../src/diag';
+import { VERSION } from '../../src/base/version';
+import { resetDiagRateLimits } from '../../src/base/diag';
 import { startBackend } from '../support/backend';
 import type { Backend } from '../support/backend';
 import { expectSettled, logRig } from './exporter-harness';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PriceBook, SHIPPED_PRICES } from '../../instrumentations/genai';
-import { VERSION } from '../../src/version';
+import { VERSION } from '../../src/base/version';
 import { startBackend } from '../support/backend';
 import type { Backend } from '../support/backend';
 import { startLlmServer, USAGE } from '../support/llm-server';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERSION } from '../../src/version';
+import { VERSION } from '../../src/base/version';
 import { OtlpReceiver } from '../support/otlp-receiver';
 import { linkPackageIntoApps, REPO_ROOT, runApp } from '../support/spawn-app';
 

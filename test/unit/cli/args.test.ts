@@ -11,7 +11,7 @@ import type { CommandArgs, FlagTable } from '../../../src/cli/args';
 import { DOCTOR_COMMAND, DOCTOR_USAGE, parseDoctorFlags } from '../../../src/cli/doctor';
 import { DEV_BACKEND_COMMAND } from '../../../src/dev-backend/cli';
 import { DEV_BACKEND_USAGE } from '../../../src/dev-backend/flags';
-import { CliInvalidArgumentError } from '../../../src/errors';
+import { CliInvalidArgumentError } from '../../../src/base/errors';
 
 const TABLE: FlagTable = {
   switches: { help: { short: 'h' }, quiet: {} },

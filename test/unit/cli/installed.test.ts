@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INSTRUMENTATIONS } from '../../../instrumentations/registry';
+import { INSTRUMENTATION_CATALOGUE } from '../../../src/config/instrumentation-catalogue';
+import { INSTRUMENTATION_FACTORIES } from '../../../instrumentations/registry';
 import { findInstalledPackage } from '../../../src/cli/installed';
 
 const root = mkdtempSync(join(tmpdir(), 'sprintlens-installed-'));
@@ -45,11 +46,12 @@ describe('findInstalledPackage', () => {
   });
 });
 
-describe('the registry', () => {
+describe('the catalogue', () => {
   it('declares the same supported versions as each instrumentation patches', () => {
-    for (const entry of INSTRUMENTATIONS) {
-      if (entry.create === undefined || entry.modules.length === 0) continue;
-      const instrumentation = entry.create({ captureContent: false });
+    for (const entry of INSTRUMENTATION_CATALOGUE) {
+      const create = INSTRUMENTATION_FACTORIES[entry.name];
+      if (create === undefined || entry.modules.length === 0) continue;
+      const instrumentation = create({ captureContent: false });
       try {
         instrumentation.disable();
         const definitions = (
@@ -57,8 +59,9 @@ describe('the registry', () => {
             getModuleDefinitions(): { name: string; supportedVersions: string[] }[];
           }
         ).getModuleDefinitions();
-        const patched = definitions.find((d) => entry.modules.includes(d.name));
-        expect(entry.supportedVersions, entry.name).toEqual(patched?.supportedVersions);
+        const modules: readonly string[] = entry.modules;
+        const patched = definitions.find((d) => modules.includes(d.name));
+        expect([...entry.supportedVersions], entry.name).toEqual(patched?.supportedVersions);
       } finally {
         instrumentation.disable();
       }

@@ -3,8 +3,8 @@ import { DEFAULTS, resolveConfig } from '../../../src/config/resolve';
 import type { Env } from '../../../src/config/resolve';
 import type { SprintlensOptions } from '../../../src/config/options';
 import { redactConfig } from '../../../src/config/redact';
-import { SprintlensError } from '../../../src/errors';
-import { VERSION } from '../../../src/version';
+import { SprintlensError } from '../../../src/base/errors';
+import { VERSION } from '../../../src/base/version';
 
 const app = { name: 'my-app', version: '9.8.7' };
 

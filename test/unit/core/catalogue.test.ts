@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, RETIRED_CODES } from '../../../src/errors';
+import { ERROR_CODES, RETIRED_CODES } from '../../../src/base/errors';
 import { DEFAULTS } from '../../../src/config/resolve';
-import { INSTRUMENTATION_NAMES } from '../../../instrumentations/registry';
-import { VERSION } from '../../../src/version';
+import { INSTRUMENTATION_NAMES } from '../../../src/config/instrumentation-catalogue';
+import { VERSION } from '../../../src/base/version';
 import { REPO_ROOT } from '../../support/spawn-app';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 
 /** The code of every error class, read off the source (constructors take different arguments). */
 function classCodes(): string[] {
-  return [...read('src/errors.ts').matchAll(/readonly code = '(SL_[A-Z0-9_]+)'/g)].map(
+  return [...read('src/base/errors.ts').matchAll(/readonly code = '(SL_[A-Z0-9_]+)'/g)].map(
     (m) => m[1]!,
   );
 }

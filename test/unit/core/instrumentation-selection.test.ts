@@ -1,63 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
-import { selectInstrumentations } from '../../../src/get-instrumentations';
-import { hookedModules, INSTRUMENTATIONS } from '../../../instrumentations/registry';
-import type { InstrumentationEntry } from '../../../instrumentations/registry';
+import {
+  hookedModules,
+  INSTRUMENTATION_CATALOGUE,
+  INSTRUMENTATION_NAMES,
+  selectInstrumentations,
+} from '../../../src/config/instrumentation-catalogue';
+import { INSTRUMENTATION_FACTORIES } from '../../../instrumentations/registry';
 
-/** A real (empty) OTel instrumentation: selection only needs something to build. */
-class EmptyInstrumentation extends InstrumentationBase {
-  constructor(name: string) {
-    super(`test-${name}`, '0.0.0', {});
-  }
-  protected init(): InstrumentationModuleDefinition[] {
-    return [];
-  }
-}
-
-const entry = (name: string, modules: string[], implemented = true): InstrumentationEntry => ({
-  name,
-  modules,
-  ...(implemented ? { create: () => new EmptyInstrumentation(name) } : {}),
-});
-const entries = [
-  entry('openai', ['openai']),
-  entry('pino', ['pino']),
-  entry('console', []),
-  entry('winston', ['winston'], false),
-];
+const names = (config: Parameters<typeof selectInstrumentations>[0]): string[] =>
+  selectInstrumentations(config).map((e) => e.name);
 
 describe('selectInstrumentations', () => {
-  it('all implemented ones by default', () => {
-    const names = selectInstrumentations(
-      { enabledInstrumentations: undefined, disabledInstrumentations: [] },
-      entries,
-    ).map((e) => e.name);
-    expect(names).toEqual(['openai', 'pino', 'console']);
+  it('every available one by default, never a reserved one', () => {
+    expect(names({ enabledInstrumentations: undefined, disabledInstrumentations: [] })).toEqual([
+      'openai',
+      'anthropic',
+      'pino',
+      'winston',
+      'bunyan',
+      'console',
+    ]);
   });
 
-  it('the enabled list, minus the disabled list', () => {
-    const names = selectInstrumentations(
-      {
-        enabledInstrumentations: ['openai', 'pino', 'winston'],
+  it('the enabled list, minus the disabled list; a reserved name enables nothing', () => {
+    expect(
+      names({
+        enabledInstrumentations: ['openai', 'pino', 'langchain'],
         disabledInstrumentations: ['pino'],
-      },
-      entries,
-    ).map((e) => e.name);
-    expect(names).toEqual(['openai']);
+      }),
+    ).toEqual(['openai']);
   });
 
   it('the ES-module hook intercepts only the selected packages', () => {
-    const selected = selectInstrumentations(
-      { enabledInstrumentations: ['pino', 'console'], disabledInstrumentations: [] },
-      entries,
-    );
+    const selected = selectInstrumentations({
+      enabledInstrumentations: ['pino', 'console'],
+      disabledInstrumentations: [],
+    });
     expect(hookedModules(selected)).toEqual(['pino']);
   });
 
-  it('the registry names are the contract names, unique', () => {
-    const names = INSTRUMENTATIONS.map((e) => e.name);
-    expect(names).toEqual([
+  it('the catalogue names are the contract names, unique', () => {
+    expect(INSTRUMENTATION_NAMES).toEqual([
       'openai',
       'anthropic',
       'langchain',
@@ -66,5 +49,13 @@ describe('selectInstrumentations', () => {
       'bunyan',
       'console',
     ]);
+  });
+
+  it('every available name has a class in the registry, and a reserved one has none', () => {
+    for (const entry of INSTRUMENTATION_CATALOGUE) {
+      expect(INSTRUMENTATION_FACTORIES[entry.name] !== undefined, entry.name).toBe(
+        entry.status === 'available',
+      );
+    }
   });
 });

@@ -5,8 +5,8 @@ import {
   AuthRejectedError,
   DoctorEndpointRejectedError,
   DoctorEndpointUnreachableError,
-} from '../../../src/errors';
-import { redactUrl } from '../../../src/redact-url';
+} from '../../../src/base/errors';
+import { redactUrl } from '../../../src/base/redact-url';
 
 const app = { name: 'app', version: '1.0.0' };
 

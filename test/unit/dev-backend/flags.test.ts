@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DevBackendInvalidFlagError } from '../../../src/errors';
+import { DevBackendInvalidFlagError } from '../../../src/base/errors';
 import { describeFaults, parseDevBackendFlags } from '../../../src/dev-backend/flags';
 
 function problem(args: string[]): DevBackendInvalidFlagError {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetDiagRateLimits } from '../../../src/diag';
+import { resetDiagRateLimits } from '../../../src/base/diag';
 import { DiskSpool, decodeEntry, encodeEntry, HEADER_BYTES } from '../../../exporters/spool';
 import type { SpoolOptions } from '../../../exporters/spool';
 import { FOREIGN_OWNER_LEASE_MS, hostTag } from '../../../exporters/spool/claims';

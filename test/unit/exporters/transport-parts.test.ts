@@ -5,7 +5,7 @@ import * as zlib from 'node:zlib';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetDiagRateLimits } from '../../../src/diag';
+import { resetDiagRateLimits } from '../../../src/base/diag';
 import { BoundedQueue } from '../../../exporters/transport/queue';
 import { Transport } from '../../../exporters/transport/transport';
 import type { SignalCodec } from '../../../exporters/transport/types';

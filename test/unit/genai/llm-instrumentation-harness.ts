@@ -15,7 +15,7 @@ import {
   TracerProvider as SdkTracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { resetDiagRateLimits } from '../../../src/diag';
+import { resetDiagRateLimits } from '../../../src/base/diag';
 import { startLlmServer } from '../../support/llm-server';
 import type { LlmServer } from '../../support/llm-server';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetDiagRateLimits } from '../../../src/diag';
+import { resetDiagRateLimits } from '../../../src/base/diag';
 import {
   computeCost,
   loadPriceBook,

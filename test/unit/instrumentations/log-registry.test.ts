@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hookedModules, INSTRUMENTATIONS } from '../../../instrumentations/registry';
+import {
+  hookedModules,
+  INSTRUMENTATION_CATALOGUE,
+} from '../../../src/config/instrumentation-catalogue';
 import { getInstrumentations } from '../../../src/get-instrumentations';
 
 const LOG_SCOPES = [
@@ -24,10 +27,10 @@ describe('log instrumentations in the registry', () => {
   });
 
   it('the ES-module hook intercepts exactly the packages the log instrumentations patch', () => {
-    const logs = INSTRUMENTATIONS.filter((e) =>
+    const logs = INSTRUMENTATION_CATALOGUE.filter((e) =>
       ['pino', 'winston', 'bunyan', 'console'].includes(e.name),
     );
-    expect(logs.every((e) => e.create !== undefined)).toBe(true);
+    expect(logs.every((e) => e.status === 'available')).toBe(true);
     expect(hookedModules(logs)).toEqual(['pino', 'winston', 'bunyan']);
   });
 });
