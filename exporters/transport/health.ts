@@ -9,7 +9,7 @@
  */
 import { healthReport, registerHealthSource } from '../../src/base/health';
 import type { HealthReport } from '../../src/base/health';
-import type { Accounting, TransportStats } from './accounting';
+import type { Ledger, TransportStats } from './ledger';
 
 /** Thresholds of the transport health check. */
 export const TRANSPORT_HEALTH = {
@@ -24,8 +24,8 @@ export const TRANSPORT_HEALTH = {
 /** What the check reads from a transport. */
 export interface TransportHealthInput {
   readonly stats: TransportStats;
-  readonly accounting: Pick<
-    Accounting,
+  readonly ledger: Pick<
+    Ledger,
     'createdAt' | 'lastSuccessAt' | 'lastDequeuedAt' | 'queuedSince' | 'circuitSince'
   >;
   readonly queueMaxBytes: number;
@@ -38,7 +38,7 @@ const ratio = (value: number, bound: number): number =>
 
 /** The report of one transport at clock time `now` (ms). */
 export function transportHealth(input: TransportHealthInput, now: number): HealthReport {
-  const { stats, accounting: a } = input;
+  const { stats, ledger: a } = input;
   const fillRecords = ratio(stats.queued, input.queueMaxRecords);
   const fillBytes = ratio(stats.queuedBytes, input.queueMaxBytes);
   const waiting = stats.queued + stats.inFlight + stats.spooled;

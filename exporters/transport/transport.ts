@@ -1,35 +1,40 @@
 /**
- * The export transport of one signal: bounded queue -> batcher -> OTLP encoder -> compressor ->
- * sender (keep-alive pool, retry with full-jitter backoff, Retry-After, 413 split, circuit
- * breaker, adaptive concurrency and batch size) -> endpoint, with an optional disk spool for
- * what cannot be delivered now. Every record is accounted for (see `accounting.ts`).
+ * The export transport of one signal, composed of its parts: the batcher (bounded queue and
+ * batches, `batcher.ts`) -> OTLP encoder (`encoder.ts`) -> delivery (compression, retry loop,
+ * circuit breaker, adaptive concurrency, `delivery.ts`) over the SDK's HTTP client -> endpoint,
+ * with an optional disk spool for what cannot be delivered now (`spool-replay.ts` sends it
+ * again). This file does what joins them: enqueue, the pump that starts batches, the 413 split,
+ * flush and shutdown. Every record is accounted for in its ledger (`ledger.ts`), which its
+ * metrics (`metrics.ts`) and health check (`health.ts`) read.
  */
 import * as timers from 'node:timers/promises';
-import { debug, reportError, reportWarning, wouldReport } from '../../src/base/diag';
-import { redactUrl } from '../../src/base/redact-url';
+import { debug, reportError, reportWarning } from '../../src/base/diag';
 import {
-  AuthRejectedError,
   ExportCompressionRefusedError,
-  ExportDroppedError,
-  ExportRejectedError,
   ExportUndeliveredAtExitError,
   SpoolReadFailedError,
   SpoolWriteFailedError,
 } from '../../src/base/errors';
-import type { DiskSpool, SpoolEntry, WriteResult } from '../spool';
-import { Accounting } from './accounting';
-import type { TransportStats } from './accounting';
+import { HttpClient } from '../../src/base/http-client';
+import { redactUrl } from '../../src/base/redact-url';
+import { selfMetrics } from '../../src/base/self-metrics';
+import type { DiskSpool, WriteResult } from '../spool';
+import { Batcher } from './batcher';
+import type { Batch } from './batcher';
 import { CIRCUIT_STATE_VALUE, CircuitBreaker } from './circuit-breaker';
 import { Compressor } from './compressor';
 import { AdaptiveConcurrency } from './concurrency';
+import { Delivery } from './delivery';
+import type { DeliveryState } from './delivery';
+import { Drops } from './drops';
 import { contentTypeOf } from './encoder';
 import { registerTransportHealth } from './health';
-import { BoundedQueue } from './queue';
-import { backoffMillis, classify, neverSent, unreachable } from './retry-policy';
-import { Sender } from './sender';
-import { sleep } from './sleep';
+import { Ledger } from './ledger';
+import type { TransportStats } from './ledger';
+import { transportMetrics } from './metrics';
 import type { SpoolOpener } from './spool-seam';
 import { openDiskSpool } from './spool-seam';
+import { SpoolReplay } from './spool-replay';
 import type {
   DropReason,
   SignalCodec,
@@ -39,7 +44,7 @@ import type {
 } from './types';
 import { DEFAULT_TRANSPORT_OPTIONS } from './types';
 
-export type { TransportStats } from './accounting';
+export type { TransportStats } from './ledger';
 
 /** Options of {@link Transport}. */
 export interface TransportOptions<T> {
@@ -71,60 +76,40 @@ export interface UndeliveredAtExit {
   readonly spoolDir: string | undefined;
 }
 
-/** How one batch's sending ended. */
-type Outcome = 'done' | 'split' | 'park' | 'aborted' | 'exhausted' | 'unreachable';
-
-/** The diagnostic code of {@link ExportDroppedError}, checked before building one. */
-const DROPPED_CODE: ExportDroppedError['code'] = 'SL_EXPORT_DROPPED';
-
-/** Smallest body the learned 413 limit can shrink to. */
-const MIN_LEARNED_BYTES = 1024;
-
 export class Transport<T> {
   private readonly codec: SignalCodec<T>;
   private readonly options: TransportTunables;
   private readonly target: TransportTarget;
-  private readonly queue: BoundedQueue<T>;
-  private readonly accounting: Accounting;
-  private readonly compressor: Compressor;
-  private readonly sender: Sender;
+  private readonly ledger = new Ledger();
+  private readonly drops: Drops;
+  private readonly batcher: Batcher<T>;
+  private readonly client: HttpClient;
   private readonly breaker: CircuitBreaker;
   private readonly adaptive: AdaptiveConcurrency;
+  private readonly delivery: Delivery;
   private readonly abort = new AbortController();
-  private readonly headersByEncoding = new Map<string, Record<string, string>>();
   private readonly contentType: string;
   private readonly safeUrl: string;
 
-  private timer: NodeJS.Timeout | undefined;
-  private oldestAt = 0;
-  private flushing = 0;
+  /** Shutdown begun, a flush waiting, a spool open: what delivery reads. */
+  private readonly state: { -readonly [K in keyof DeliveryState]: DeliveryState[K] } = {
+    stopping: false,
+    flushing: false,
+    canPark: false,
+  };
+  /** Flushes (and the shutdown flush) waiting. */
+  private flushes = 0;
+  /** Batches from the queue being sent (the spool replay is apart). */
   private batchesActive = 0;
   private idleWaiters: (() => void)[] = [];
-  /** No request before this time (an honoured Retry-After pauses the whole signal). */
-  private notBefore = 0;
-  /** Largest encoded body worth sending, lowered by 413 answers. */
-  private learnedMaxBytes: number;
-  /** Actual encoded bytes per estimated byte (EWMA), to size batches by estimate. */
-  private bytesRatio = 1;
-  private stopping = false;
   private stopped: Promise<void> | undefined;
-  /** Aborted (and replaced) to end every backoff wait now: flush and shutdown try at once. */
-  private wakeup = new AbortController();
-  /**
-   * The code of the last attempt, made during a flush or shutdown, that found nothing at the
-   * endpoint's address; cleared by any HTTP answer. Shutdown then stops waiting.
-   */
-  private endpointDown: string | undefined;
-  private readonly downWaiters = new Set<() => void>();
   private readonly undelivered = { dropped: 0, spooled: 0 };
   private readonly onUndeliveredAtExit: ((undelivered: UndeliveredAtExit) => void) | undefined;
 
   private spool: DiskSpool | undefined;
+  private replay: SpoolReplay | undefined;
   private readonly spoolReady: Promise<void>;
-  private spoolHasData = false;
-  private replaying = false;
-  private replayNotBefore = 0;
-  private replayTimer: NodeJS.Timeout | undefined;
+  private readonly removeMetrics: () => void;
   private readonly unregisterHealth: () => void;
 
   constructor(options: TransportOptions<T>) {
@@ -133,32 +118,73 @@ export class Transport<T> {
     this.onUndeliveredAtExit = options.onUndeliveredAtExit;
     this.options = { ...DEFAULT_TRANSPORT_OPTIONS, ...options.tunables };
     const o = this.options;
-    this.queue = new BoundedQueue<T>({ maxRecords: o.queueMaxRecords, maxBytes: o.queueMaxBytes });
-    this.accounting = new Accounting(this.codec.signal);
-    this.compressor = new Compressor(this.target.compression);
-    this.sender = new Sender({ url: this.target.url, maxSockets: o.maxConcurrency + 1 });
+    const signal = this.codec.signal;
+    this.safeUrl = redactUrl(this.target.url);
+    this.contentType = contentTypeOf(this.target.protocol);
+    this.drops = new Drops(this.ledger, signal, this.safeUrl);
     this.adaptive = new AdaptiveConcurrency(o);
+    this.batcher = new Batcher({
+      codec: this.codec,
+      ledger: this.ledger,
+      adaptive: this.adaptive,
+      queueMaxRecords: o.queueMaxRecords,
+      queueMaxBytes: o.queueMaxBytes,
+      maxBatchBytes: o.maxBatchBytes,
+      batchDelayMillis: o.batchDelayMillis,
+      onDue: () => this.pump(),
+    });
     this.breaker = new CircuitBreaker({
       failureThreshold: o.circuitFailureThreshold,
       openMillis: o.circuitOpenMillis,
       onChange: (state) => {
-        this.accounting.circuitState(CIRCUIT_STATE_VALUE[state]);
-        debug(`${this.codec.signal} export circuit ${state}`);
+        this.ledger.circuitChanged();
+        debug(`${signal} export circuit ${state}`);
         if (state !== 'open') this.pump();
       },
     });
-    this.learnedMaxBytes = o.maxBatchBytes;
-    this.contentType = contentTypeOf(this.target.protocol);
-    this.safeUrl = redactUrl(this.target.url);
-    this.accounting.concurrencyLimit(this.adaptive.limit);
-    this.accounting.circuitState(0);
+    this.client = new HttpClient(this.target.url, { maxSockets: o.maxConcurrency + 1 });
+    this.delivery = new Delivery({
+      name: signal,
+      send: (body, headers, abort, timeoutMillis) =>
+        this.client.post(body, { headers, signal: abort, timeoutMillis }),
+      headers: this.target.headers,
+      compressor: new Compressor(this.target.compression),
+      breaker: this.breaker,
+      adaptive: this.adaptive,
+      ledger: this.ledger,
+      drops: this.drops,
+      tunables: o,
+      state: this.state,
+      signal: this.abort.signal,
+      rejected: (response) => this.codec.rejected(response, this.target.protocol),
+      onEncodingRefused: (refused, status, now) =>
+        reportWarning(
+          new ExportCompressionRefusedError({
+            signal,
+            url: this.safeUrl,
+            status,
+            refused,
+            now: now ?? 'none',
+          }),
+        ),
+    });
     this.spoolReady =
       o.spoolDir === undefined ? Promise.resolve() : this.openSpool(options.openSpool, o.spoolDir);
+    const queue = this.batcher.queue;
     const bounds = { maxBytes: o.queueMaxBytes, maxRecords: o.queueMaxRecords };
-    this.accounting.attach(this.queue, bounds);
-    this.unregisterHealth = registerTransportHealth(this.codec.signal, () => ({
+    this.removeMetrics = selfMetrics().add(
+      transportMetrics({
+        signal,
+        ledger: this.ledger,
+        queue,
+        bounds,
+        concurrencyLimit: () => this.adaptive.limit,
+        circuitState: () => CIRCUIT_STATE_VALUE[this.breaker.state],
+      }),
+    );
+    this.unregisterHealth = registerTransportHealth(signal, () => ({
       stats: this.stats(),
-      accounting: this.accounting,
+      ledger: this.ledger,
       queueMaxBytes: bounds.maxBytes,
       queueMaxRecords: bounds.maxRecords,
     }));
@@ -166,12 +192,12 @@ export class Transport<T> {
 
   /** A snapshot of the accounting; cheap (no prom-client involved). */
   stats(): TransportStats {
-    const c = this.accounting.counts;
+    const queue = this.batcher.queue;
     return {
-      ...c,
-      droppedByReason: { ...this.accounting.droppedByReason },
-      queued: this.queue.records,
-      queuedBytes: this.queue.bytes,
+      ...this.ledger.counts,
+      droppedByReason: { ...this.ledger.droppedByReason },
+      queued: queue.records,
+      queuedBytes: queue.bytes,
       concurrencyLimit: this.adaptive.limit,
       batchRecords: this.adaptive.batchRecords,
       circuit: this.breaker.state,
@@ -185,63 +211,46 @@ export class Transport<T> {
   enqueue(items: readonly T[]): boolean {
     let accepted = true;
     for (const item of items) accepted = this.offer(item) && accepted;
-    this.afterOffer();
+    this.batcher.afterOffer();
     return accepted;
   }
 
   /** {@link enqueue} for one item, without an array (the processors' hot path). */
   enqueueOne(item: T): boolean {
     const accepted = this.offer(item);
-    this.afterOffer();
+    this.batcher.afterOffer();
     return accepted;
   }
 
   private offer(item: T): boolean {
     const records = this.codec.records(item);
-    if (this.stopping) {
-      this.accounting.refused(records, 'shutdown');
-      this.warnDropped('shutdown');
+    if (this.state.stopping) {
+      this.drops.refused(records, 'shutdown');
       return false;
     }
-    const first = this.queue.length === 0;
-    if (first) this.oldestAt = Date.now();
-    if (this.queue.offer(item, records, this.codec.estimateBytes(item))) {
-      this.accounting.enqueued(records, first ? this.oldestAt : undefined);
-      return true;
-    }
-    this.accounting.refused(records, 'queue_full');
-    this.warnDropped('queue_full');
+    if (this.batcher.offer(item, records)) return true;
+    this.drops.refused(records, 'queue_full');
     return false;
-  }
-
-  private afterOffer(): void {
-    if (this.queue.length === 0) return;
-    if (this.batchReady()) this.pump();
-    else this.armTimer();
-  }
-
-  /**
-   * Reports a drop (`src/diag` limits it to once a minute per code). Checked before the error
-   * object is built, because under overload this runs for every refused record.
-   */
-  private warnDropped(reason: DropReason): void {
-    if (!wouldReport(DROPPED_CODE)) return;
-    reportWarning(new ExportDroppedError(this.codec.signal, reason));
   }
 
   /** Sends everything queued now and resolves when nothing is queued or in flight. */
   async flush(): Promise<void> {
     if (this.stopped !== undefined) return this.stopped;
-    this.flushing += 1;
+    this.flushing(+1);
     try {
-      this.tryNow();
+      this.delivery.tryNow();
       this.pump();
       // A flush does not wait out an endpoint where nothing answers: what it holds stays queued
       // (or retrying) and is delivered once the endpoint is back.
-      await this.untilEndpointDown(this.idle());
+      await this.delivery.untilEndpointDown(this.idle());
     } finally {
-      this.flushing -= 1;
+      this.flushing(-1);
     }
+  }
+
+  private flushing(change: 1 | -1): void {
+    this.flushes += change;
+    this.state.flushing = this.flushes > 0;
   }
 
   /**
@@ -254,12 +263,13 @@ export class Transport<T> {
   }
 
   private async stop(): Promise<void> {
-    this.stopping = true;
+    this.state.stopping = true;
     // A transport shutting down is no longer part of the app's health.
     this.unregisterHealth();
     await this.spoolReady;
-    this.flushing += 1;
-    this.tryNow();
+    this.flushing(+1);
+    // Batches waiting in backoff, or on an open circuit, try once more now.
+    this.delivery.tryNow();
     this.pump();
     // Retry waits use unref'd timers so they never hold the app open; during the shutdown flush
     // the process must stay up until the bound (this timer is ref'd), or a batch waiting to retry
@@ -270,16 +280,18 @@ export class Transport<T> {
     });
     // An endpoint where nothing answers (refused, no such host) is not waited for: what is left
     // goes to the spool or is counted as dropped now, and the process exits at once.
-    await Promise.race([this.untilEndpointDown(this.idle()), bound.catch(() => undefined)]);
+    await Promise.race([
+      this.delivery.untilEndpointDown(this.idle()),
+      bound.catch(() => undefined),
+    ]);
     flushed.abort();
     this.abort.abort();
     await this.idle();
     await this.drainAtShutdown();
     this.reportUndelivered();
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.replayTimer !== undefined) clearTimeout(this.replayTimer);
-    this.sender.close();
-    this.accounting.detach();
+    this.batcher.close();
+    this.replay?.close();
+    this.client.close();
     if (this.spool !== undefined) {
       try {
         await this.spool.close();
@@ -287,50 +299,28 @@ export class Transport<T> {
         reportError(this.spoolError(SpoolReadFailedError, error));
       }
     }
+    // Its gauges go; its counters and histograms stay in the totals. Records offered after
+    // this are refused and counted in stats() only: the metrics end with the transport.
+    this.removeMetrics();
   }
 
   /** After the abort: what is still queued goes to the spool, or is dropped and counted. */
   private async drainAtShutdown(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.take(this.maxTakeRecords(), Number.POSITIVE_INFINITY);
-      this.accounting.dequeued(batch.records);
+    const endpointDown = this.delivery.endpointDown !== undefined;
+    while (this.batcher.queue.length > 0) {
+      const batch = this.batcher.takeAtShutdown();
+      this.ledger.dequeued(batch.records);
       if (this.spool === undefined) {
-        if (this.endpointDown === undefined) this.drop(batch.records, 'shutdown');
-        else this.undeliverable(undefined, batch.records);
+        if (endpointDown) await this.undeliverable(undefined, batch.records);
+        else this.drops.inFlight(batch.records, 'shutdown');
         continue;
       }
       await this.resourcesSettled(batch.items);
       const body = this.encode(batch.items, batch.records);
       if (body === undefined) continue;
-      if (this.endpointDown === undefined) await this.spoolOrDrop(body, batch.records, 'shutdown');
-      else await this.undeliverable(body, batch.records);
+      if (endpointDown) await this.undeliverable(body, batch.records);
+      else await this.spoolOrDrop(body, batch.records, 'shutdown');
     }
-  }
-
-  /** Flush and shutdown: batches waiting in backoff, or on an open circuit, try once more now. */
-  private tryNow(): void {
-    this.wakeup.abort();
-    this.wakeup = new AbortController();
-    this.breaker.probeNow();
-  }
-
-  /** `work`, or less: resolves early when an attempt finds nothing at the endpoint's address. */
-  private async untilEndpointDown(work: Promise<void>): Promise<void> {
-    let waiter: (() => void) | undefined;
-    const down = new Promise<void>((resolve) => {
-      waiter = resolve;
-      this.downWaiters.add(resolve);
-    });
-    try {
-      await Promise.race([work, down]);
-    } finally {
-      this.downWaiters.delete(waiter!);
-    }
-  }
-
-  private noteEndpointDown(code: string): void {
-    this.endpointDown = code;
-    for (const resolve of this.downWaiters) resolve();
   }
 
   /**
@@ -345,18 +335,19 @@ export class Transport<T> {
         return;
       }
     } else {
-      this.accounting.droppedInFlight(records, 'shutdown');
+      this.ledger.droppedInFlight(records, 'shutdown');
     }
     this.undelivered.dropped += records;
   }
 
   private reportUndelivered(): void {
     const { dropped, spooled } = this.undelivered;
-    if (this.endpointDown === undefined || dropped + spooled === 0) return;
+    const code = this.delivery.endpointDown;
+    if (code === undefined || dropped + spooled === 0) return;
     const undelivered: UndeliveredAtExit = {
       signal: this.codec.signal,
       url: this.safeUrl,
-      code: this.endpointDown,
+      code,
       dropped,
       spooled,
       spoolDir: this.spool === undefined ? undefined : this.options.spoolDir,
@@ -369,30 +360,7 @@ export class Transport<T> {
     }
   }
 
-  // ---- batching -------------------------------------------------------------------------
-
-  private maxTakeRecords(): number {
-    // 0 takes exactly one item: metrics are sent one collection per request.
-    return this.codec.mergeable ? this.adaptive.batchRecords : 0;
-  }
-
-  private batchReady(): boolean {
-    if (!this.codec.mergeable) return true;
-    return (
-      this.queue.records >= this.adaptive.batchRecords ||
-      this.queue.bytes * this.bytesRatio >= this.learnedMaxBytes
-    );
-  }
-
-  private armTimer(): void {
-    if (this.timer !== undefined) return;
-    const wait = Math.max(0, this.oldestAt + this.options.batchDelayMillis - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.pump();
-    }, wait);
-    this.timer.unref();
-  }
+  // ---- sending batches ------------------------------------------------------------------
 
   /** Starts as many batches as the concurrency limit allows. */
   private pump(): void {
@@ -400,39 +368,30 @@ export class Transport<T> {
       this.checkIdle();
       return;
     }
-    this.maybeReplay();
-    while (this.queue.length > 0) {
-      const ready =
-        this.batchReady() ||
-        this.flushing > 0 ||
-        Date.now() - this.oldestAt >= this.options.batchDelayMillis;
-      if (!ready) {
-        this.armTimer();
-        break;
-      }
+    if (!this.state.stopping) this.replay?.maybeStart();
+    const queue = this.batcher.queue;
+    while (queue.length > 0) {
+      if (!this.batcher.due(this.state.flushing)) break;
       // While the circuit is open without a spool, data waits in the queue.
       if (this.spool === undefined && this.breaker.blocked && this.batchesActive > 0) break;
       if (!this.adaptive.tryAcquire()) break;
-      const batchRecords = this.maxTakeRecords();
-      const batch = this.queue.take(batchRecords, this.learnedMaxBytes / this.bytesRatio);
-      if (this.queue.length > 0) this.oldestAt = Date.now();
-      this.accounting.dequeued(batch.records);
+      const batch = this.batcher.take();
+      this.ledger.dequeued(batch.records);
       this.batchesActive += 1;
-      void this.run(batch.items, batch.records, batch.bytes, batch.records >= batchRecords);
+      void this.run(batch);
     }
     this.checkIdle();
   }
 
-  private async run(items: T[], records: number, estimated: number, full: boolean): Promise<void> {
+  private async run(batch: Batch<T>): Promise<void> {
     try {
-      await this.deliver(items, records, estimated, full);
+      await this.send(batch.items, batch.records, batch.bytes, batch.full);
     } catch (error) {
       // Not expected: every path accounts for its records. Keep the identity anyway.
       debug('export batch failed unexpectedly', error);
     } finally {
       this.batchesActive -= 1;
       this.adaptive.release();
-      this.accounting.concurrencyLimit(this.adaptive.limit);
       this.pump();
     }
   }
@@ -459,42 +418,36 @@ export class Transport<T> {
       return this.codec.encode(items, this.target.protocol);
     } catch (error) {
       debug('OTLP encoding failed', error);
-      this.drop(records, 'encode_error');
+      this.drops.inFlight(records, 'encode_error');
       return undefined;
     }
   }
 
-  /** Encodes, pre-splits above the body limit, sends; splits again on 413. */
-  private async deliver(
-    items: T[],
-    records: number,
-    estimated: number,
-    full: boolean,
-  ): Promise<void> {
+  /** Encodes, pre-splits above the body limit, delivers; splits again on 413. */
+  private async send(items: T[], records: number, estimated: number, full: boolean): Promise<void> {
     await this.resourcesSettled(items);
     const body = this.encode(items, records);
     if (body === undefined) return;
-    if (estimated > 0) {
-      this.bytesRatio += 0.2 * (body.length / estimated - this.bytesRatio);
-    }
-    if (body.length > this.learnedMaxBytes && items.length > 1 && this.codec.mergeable) {
-      await this.deliverHalves(items);
+    this.batcher.encoded(estimated, body.length);
+    const splittable = items.length > 1 && this.codec.mergeable;
+    if (this.batcher.overLearnedLimit(body.length) && splittable) {
+      await this.sendHalves(items);
       return;
     }
     if (body.length > this.options.maxBatchBytes) {
-      this.drop(records, 'too_large');
+      this.drops.inFlight(records, 'too_large');
       return;
     }
-    const outcome = await this.attempt(body, records, full, this.contentType);
+    const outcome = await this.delivery.deliver(body, records, full, this.contentType);
     switch (outcome) {
       case 'done':
         return;
       case 'split':
-        if (items.length > 1 && this.codec.mergeable) {
-          this.learnedMaxBytes = Math.max(MIN_LEARNED_BYTES, Math.floor(body.length / 2));
-          await this.deliverHalves(items);
+        if (splittable) {
+          this.batcher.tooLarge(body.length);
+          await this.sendHalves(items);
         } else {
-          this.drop(records, 'too_large');
+          this.drops.inFlight(records, 'too_large');
         }
         return;
       case 'exhausted':
@@ -510,182 +463,12 @@ export class Transport<T> {
     }
   }
 
-  private async deliverHalves(items: T[]): Promise<void> {
+  private async sendHalves(items: T[]): Promise<void> {
     const middle = Math.ceil(items.length / 2);
     for (const half of [items.slice(0, middle), items.slice(middle)]) {
       let records = 0;
       for (const item of half) records += this.codec.records(item);
-      await this.deliver(half, records, 0, false);
-    }
-  }
-
-  // ---- sending --------------------------------------------------------------------------
-
-  private headersFor(encoding: string | undefined, contentType: string): Record<string, string> {
-    const key = `${encoding ?? ''}|${contentType}`;
-    let headers = this.headersByEncoding.get(key);
-    if (headers === undefined) {
-      headers = { ...this.target.headers, 'content-type': contentType };
-      if (encoding !== undefined) headers['content-encoding'] = encoding;
-      this.headersByEncoding.set(key, headers);
-    }
-    return headers;
-  }
-
-  /** Sends one body until it is delivered, dropped, must be split, parked or given up. */
-  private async attempt(
-    body: Uint8Array,
-    records: number,
-    full: boolean,
-    contentType: string,
-  ): Promise<Outcome> {
-    const o = this.options;
-    const signal = this.abort.signal;
-    const started = Date.now();
-    let compressed = this.compressor.compress(body);
-    this.accounting.batch(records, body.length === 0 ? 1 : compressed.body.length / body.length);
-    let attempt = 0;
-    let answerLost = false;
-    /** The encoding a 400 was answered to, while this body is tried once uncompressed. */
-    let suspectEncoding: 'gzip' | 'zstd' | undefined;
-    for (;;) {
-      if (signal.aborted) return 'aborted';
-      if (this.stopping && this.endpointDown !== undefined) return 'unreachable';
-      const pause = this.notBefore - Date.now();
-      if (pause > 0) {
-        if (this.spool !== undefined && pause > o.spoolAfterWaitMillis) return 'park';
-        await sleep(pause, signal);
-        continue;
-      }
-      if (Date.now() - started > o.retryBudgetMillis) return 'exhausted';
-      if (this.spool !== undefined && this.breaker.blocked) return 'park';
-      const permit = await this.breaker.acquire(signal);
-      if (permit === undefined) return 'aborted';
-      if (answerLost) this.accounting.possibleDuplicate(records);
-      const t0 = performance.now();
-      const result = await this.sender.send({
-        body: compressed.body,
-        headers: this.headersFor(compressed.encoding, contentType),
-        timeoutMillis: o.requestTimeoutMillis,
-        signal,
-      });
-      const rttMillis = performance.now() - t0;
-      const retry = attempt > 0;
-      let delay: number;
-      if (result.kind === 'network-error') {
-        if (result.code === 'ABORTED') {
-          this.breaker.abandon(permit.probe);
-          return 'aborted';
-        }
-        this.accounting.request({
-          retry,
-          seconds: rttMillis / 1000,
-          outcome: 'network_error',
-          records,
-        });
-        debug(`${this.codec.signal} export network error ${result.code}`);
-        answerLost = result.bodySent && !neverSent(result.code);
-        this.breaker.failure(permit.probe);
-        this.adaptive.feedback({ rttMillis, ok: false, backPressure: true, fullBatch: full });
-        if (unreachable(result.code) && (this.stopping || this.flushing > 0)) {
-          this.noteEndpointDown(result.code);
-          if (this.stopping) return 'unreachable';
-        }
-        delay = this.backoff(attempt);
-      } else {
-        const outcome = `${Math.floor(result.status / 100)}xx`;
-        this.accounting.request({ retry, seconds: rttMillis / 1000, outcome, records });
-        answerLost = false;
-        this.endpointDown = undefined;
-        const verdict = classify(result.status, result.retryAfter, compressed.encoding);
-        // Every retryable answer (429, 503, 408, 5xx) is back-pressure: the limit shrinks.
-        switch (verdict.kind) {
-          case 'delivered': {
-            this.breaker.success(permit.probe);
-            this.adaptive.feedback({ rttMillis, ok: true, backPressure: false, fullBatch: full });
-            // Taken uncompressed after a 400 to the compressed body: the receiver cannot read it.
-            if (suspectEncoding !== undefined) this.encodingRefused(suspectEncoding, 400);
-            this.accounting.delivered(records, this.rejectedIn(result.body));
-            return 'done';
-          }
-          case 'split':
-            this.breaker.success(permit.probe);
-            this.adaptive.feedback({ rttMillis, ok: false, backPressure: false, fullBatch: full });
-            return 'split';
-          case 'encoding-refused':
-            this.breaker.success(permit.probe);
-            this.encodingRefused(compressed.encoding!, 415);
-            compressed = this.compressor.compress(body);
-            continue;
-          case 'retry-uncompressed':
-            this.breaker.success(permit.probe);
-            suspectEncoding = compressed.encoding!;
-            compressed = { body, encoding: undefined };
-            continue;
-          case 'drop':
-            this.breaker.success(permit.probe);
-            this.drop(records, verdict.reason, result.status);
-            return 'done';
-          case 'retry':
-            this.breaker.failure(permit.probe);
-            this.adaptive.feedback({ rttMillis, ok: false, backPressure: true, fullBatch: full });
-            if (verdict.retryAfterMillis !== undefined) {
-              delay = Math.min(o.maxRetryAfterMillis, verdict.retryAfterMillis);
-              this.notBefore = Math.max(this.notBefore, Date.now() + delay);
-            } else {
-              delay = this.backoff(attempt);
-            }
-            break;
-        }
-      }
-      attempt += 1;
-      if (this.spool !== undefined && delay > o.spoolAfterWaitMillis) return 'park';
-      if (Date.now() + delay - started > o.retryBudgetMillis) return 'exhausted';
-      await sleep(delay, AbortSignal.any([signal, this.wakeup.signal]));
-    }
-  }
-
-  /** The receiver refused an encoding: step down for the rest of the process, and say so once. */
-  private encodingRefused(encoding: 'gzip' | 'zstd', status: number): void {
-    const now = this.compressor.refused(encoding);
-    if (now === false) return;
-    reportWarning(
-      new ExportCompressionRefusedError({
-        signal: this.codec.signal,
-        url: this.safeUrl,
-        status,
-        refused: encoding,
-        now: now ?? 'none',
-      }),
-    );
-  }
-
-  private backoff(attempt: number): number {
-    return backoffMillis({
-      attempt,
-      initialMillis: this.options.initialBackoffMillis,
-      maxMillis: this.options.maxBackoffMillis,
-      random: this.options.random,
-    });
-  }
-
-  private rejectedIn(response: Uint8Array): number {
-    if (response.length === 0) return 0;
-    try {
-      return this.codec.rejected(response, this.target.protocol);
-    } catch {
-      return 0; // An unreadable answer to a 2xx is still a success.
-    }
-  }
-
-  private drop(records: number, reason: DropReason, status?: number): void {
-    this.accounting.droppedInFlight(records, reason);
-    if (reason === 'auth' && status !== undefined) {
-      reportError(new AuthRejectedError(this.safeUrl, status));
-    } else if (reason === 'rejected' && status !== undefined) {
-      reportWarning(new ExportRejectedError(this.codec.signal, status));
-    } else {
-      this.warnDropped(reason);
+      await this.send(half, records, 0, false);
     }
   }
 
@@ -698,14 +481,27 @@ export class Transport<T> {
         maxBytes: this.options.spoolMaxBytes,
         signal: this.codec.signal,
         // Entries already on disk; the batch being written is counted from write()'s result.
-        onEvict: ({ records }) => this.accounting.lostFromSpool(records, 'spool_evicted'),
-        onCorrupt: ({ records }) => this.accounting.lostFromSpool(records, 'spool_corrupt'),
+        onEvict: ({ records }) => this.ledger.lostFromSpool(records, 'spool_evicted'),
+        onCorrupt: ({ records }) => this.ledger.lostFromSpool(records, 'spool_corrupt'),
       });
       this.spool = spool;
+      this.state.canPark = true;
+      this.replay = new SpoolReplay({
+        spool,
+        delivery: this.delivery,
+        breaker: this.breaker,
+        adaptive: this.adaptive,
+        ledger: this.ledger,
+        drops: this.drops,
+        signal: this.abort.signal,
+        retryMillis: this.options.spoolAfterWaitMillis,
+        spoolError: (cause) => this.spoolError(SpoolReadFailedError, cause),
+        onIdle: () => this.pump(),
+      });
       const { records } = spool.stats();
       if (records > 0) {
-        this.accounting.recoveredFromSpool(records);
-        this.spoolHasData = true;
+        this.ledger.recoveredFromSpool(records);
+        this.replay.noteData();
         this.pump();
       }
     } catch (error) {
@@ -731,7 +527,7 @@ export class Transport<T> {
   ): Promise<'spooled' | 'dropped'> {
     const spool = this.spool;
     if (spool === undefined) {
-      this.drop(records, reason);
+      this.drops.inFlight(records, reason);
       return 'dropped';
     }
     let written: WriteResult;
@@ -739,77 +535,18 @@ export class Transport<T> {
       written = await spool.write({ body, records, contentType: this.contentType });
     } catch (error) {
       // Only an invalid batch is refused this way.
-      this.accounting.droppedInFlight(records, 'spool_failed');
+      this.ledger.droppedInFlight(records, 'spool_failed');
       reportError(this.spoolError(SpoolWriteFailedError, error));
       return 'dropped';
     }
     if (written.kept) {
-      this.accounting.spooledFromFlight(records);
-      this.spoolHasData = true;
+      this.ledger.spooledFromFlight(records);
+      this.replay?.noteData();
       return 'spooled';
     }
     const lost = written.reason === 'evicted' ? 'spool_evicted' : 'spool_failed';
-    this.accounting.droppedInFlight(records, lost);
+    this.ledger.droppedInFlight(records, lost);
     return 'dropped';
-  }
-
-  /** Sends spooled batches, oldest first, on one concurrency slot, while the endpoint is up. */
-  private maybeReplay(): void {
-    if (this.spool === undefined || this.replaying || !this.spoolHasData || this.stopping) return;
-    if (this.breaker.blocked) return;
-    const wait = this.replayNotBefore - Date.now();
-    if (wait > 0) {
-      if (this.replayTimer === undefined) {
-        this.replayTimer = setTimeout(() => {
-          this.replayTimer = undefined;
-          this.pump();
-        }, wait);
-        this.replayTimer.unref();
-      }
-      return;
-    }
-    if (!this.adaptive.tryAcquire()) return;
-    this.replaying = true;
-    this.batchesActive += 1;
-    void this.replay(this.spool).finally(() => {
-      this.replaying = false;
-      this.batchesActive -= 1;
-      this.adaptive.release();
-      this.pump();
-    });
-  }
-
-  private async replay(spool: DiskSpool): Promise<void> {
-    while (!this.abort.signal.aborted && !this.breaker.blocked) {
-      let entry: SpoolEntry | undefined;
-      try {
-        entry = await spool.claimOldest();
-      } catch (error) {
-        reportError(this.spoolError(SpoolReadFailedError, error));
-        this.replayNotBefore = Date.now() + this.options.spoolAfterWaitMillis;
-        return;
-      }
-      if (entry === undefined) {
-        this.spoolHasData = false;
-        return;
-      }
-      this.accounting.claimedFromSpool(entry.records);
-      const outcome = await this.attempt(entry.body, entry.records, false, entry.contentType);
-      if (outcome === 'split') this.drop(entry.records, 'too_large');
-      try {
-        if (outcome === 'done' || outcome === 'split') {
-          await spool.ack(entry);
-          continue;
-        }
-        await spool.release(entry);
-      } catch (error) {
-        reportError(this.spoolError(SpoolReadFailedError, error));
-      }
-      // Not delivered now: it stays on disk; try again later.
-      this.accounting.spooledFromFlight(entry.records);
-      this.replayNotBefore = Date.now() + this.options.spoolAfterWaitMillis;
-      return;
-    }
   }
 
   // ---- idle -----------------------------------------------------------------------------
@@ -820,10 +557,11 @@ export class Transport<T> {
   }
 
   private isIdle(): boolean {
-    const queueDone = this.queue.length === 0 || this.abort.signal.aborted;
+    const aborted = this.abort.signal.aborted;
+    const queueDone = this.batcher.queue.length === 0 || aborted;
     // A spool replay runs in the background: flush() does not wait for it, shutdown does.
-    const background = this.replaying && !this.abort.signal.aborted ? 1 : 0;
-    return queueDone && this.batchesActive === background;
+    const replayDone = this.replay?.replaying !== true || !aborted;
+    return queueDone && this.batchesActive === 0 && replayDone;
   }
 
   private checkIdle(): void {

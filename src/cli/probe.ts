@@ -1,17 +1,22 @@
 /**
  * `sprintlens doctor`'s endpoint check: one empty OTLP trace export, sent exactly as the
- * exporter sends (its own `Sender` over node:http/https, the same URL — user info becomes HTTP
- * Basic auth —, headers, content type, encoder and compression), so doctor and the exporter
+ * exporter sends (the SDK's HTTP client, the same URL — user info becomes HTTP Basic auth —,
+ * headers, content type, encoder and compression, and the exporter's own delivery loop for the
+ * status handling and the compression step-down, with a single try), so doctor and the exporter
  * cannot disagree about whether the endpoint works. Every failure gets a named cause and what to
  * do about it.
  */
 import { STATUS_CODES } from 'node:http';
 import { exportCompression } from '../../exporters/factory';
+import { CircuitBreaker } from '../../exporters/transport/circuit-breaker';
 import { Compressor } from '../../exporters/transport/compressor';
-import type { Compressed } from '../../exporters/transport/compressor';
+import { AdaptiveConcurrency } from '../../exporters/transport/concurrency';
+import { Delivery } from '../../exporters/transport/delivery';
+import type { SendResult } from '../../exporters/transport/delivery';
 import { contentTypeOf, traceCodec } from '../../exporters/transport/encoder';
-import { Sender } from '../../exporters/transport/sender';
-import type { SendResult } from '../../exporters/transport/sender';
+import { Ledger } from '../../exporters/transport/ledger';
+import { DEFAULT_TRANSPORT_OPTIONS } from '../../exporters/transport/types';
+import { HttpClient } from '../base/http-client';
 import type { Compression, OtlpProtocol, ResolvedConfig } from '../config/options';
 import {
   AuthRejectedError,
@@ -93,41 +98,45 @@ export async function probeEndpoint(
   target: ProbeTarget,
   timeoutMillis: number,
 ): Promise<ProbeOutcome> {
-  const body = traceCodec.encode([], target.protocol);
-  const compressor = new Compressor(target.compression);
-  let compressed = compressor.compress(body);
   /** Encodings the endpoint refused on the way, as the exporter would learn them. */
   const refusals: string[] = [];
-  const sender = new Sender({ url: target.url, maxSockets: 1 });
-  let result: SendResult;
+  const client = new HttpClient(target.url, { maxSockets: 1 });
+  /** The last request: its result, and the encoding its body was sent with. */
+  let last: { result: SendResult; encoding: string | undefined } | undefined;
+  const defaults = DEFAULT_TRANSPORT_OPTIONS;
+  // The exporter's delivery loop with a single try: a 415 to a compressed body steps the
+  // compressor down (zstd to gzip, gzip to none) and resends; a 400 is tried again uncompressed.
+  const delivery = new Delivery({
+    name: 'traces',
+    send: async (body, headers, signal, timeout) => {
+      const result = await client.post(body, { headers, signal, timeoutMillis: timeout });
+      last = { result, encoding: headers['content-encoding'] };
+      return result;
+    },
+    headers: target.headers,
+    compressor: new Compressor(target.compression),
+    breaker: new CircuitBreaker({
+      failureThreshold: defaults.circuitFailureThreshold,
+      openMillis: defaults.circuitOpenMillis,
+    }),
+    adaptive: new AdaptiveConcurrency(defaults),
+    ledger: new Ledger(),
+    drops: { inFlight: () => undefined },
+    tunables: { ...defaults, requestTimeoutMillis: timeoutMillis },
+    state: { stopping: false, flushing: false, canPark: false },
+    signal: new AbortController().signal,
+    rejected: () => 0,
+    onEncodingRefused: (refused, status) => void refusals.push(`${refused} (${status})`),
+    maxAttempts: 1,
+  });
   try {
-    for (;;) {
-      result = await sendOnce(sender, target, compressed, timeoutMillis);
-      const refused = compressed.encoding;
-      if (result.kind !== 'answer' || refused === undefined) break;
-      // As the exporter does: a 415 to a compressed body steps the compressor down (zstd to
-      // gzip, gzip to none) and resends; a 400 is tried again uncompressed.
-      if (result.status === 415) {
-        // `false`: the compressor did not step down, so a resend would be the same request.
-        if (compressor.refused(refused) === false) break;
-        refusals.push(`${refused} (415)`);
-        compressed = compressor.compress(body);
-      } else if (result.status === 400) {
-        const plain = await sendOnce(sender, target, { body, encoding: undefined }, timeoutMillis);
-        if (plain.kind === 'answer' && plain.status >= 200 && plain.status < 300) {
-          refusals.push(`${refused} (400)`);
-          compressor.refused(refused);
-          compressed = { body, encoding: undefined };
-          result = plain;
-        }
-        break;
-      } else {
-        break;
-      }
-    }
+    const body = traceCodec.encode([], target.protocol);
+    await delivery.deliver(body, 0, false, contentTypeOf(target.protocol));
   } finally {
-    sender.close();
+    client.close();
   }
+  // deliver() makes at least one request.
+  const { result, encoding } = last!;
 
   if (result.kind === 'network-error') {
     const { cause, reason, advice } = diagnoseNetworkError(result.code, target, timeoutMillis);
@@ -149,7 +158,7 @@ export async function probeEndpoint(
       error: new AuthRejectedError(target.url, status, credentials),
     };
   }
-  const diagnosis = diagnoseStatus(status, target, compressed.encoding);
+  const diagnosis = diagnoseStatus(status, target, encoding);
   if (diagnosis === undefined) {
     const notes: string[] = [];
     if (status === 400) notes.push('it refuses empty requests, but an OTLP receiver is there');
@@ -159,7 +168,7 @@ export async function probeEndpoint(
     if (refusals.length > 0) {
       notes.push(
         `it refused ${refusals.join(', then ')}: the exporter steps down the same way, ` +
-          `to ${compressed.encoding ?? 'no compression'}; set SPRINTLENS_COMPRESSION to match`,
+          `to ${encoding ?? 'no compression'}; set SPRINTLENS_COMPRESSION to match`,
       );
     }
     const note = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
@@ -170,36 +179,6 @@ export async function probeEndpoint(
     cause: diagnosis.cause,
     error: new DoctorEndpointRejectedError(target.url, status, diagnosis.reason, diagnosis.advice),
   };
-}
-
-/** One request of the probe, as the transport makes it (its headers, its sender). */
-async function sendOnce(
-  sender: Sender,
-  target: ProbeTarget,
-  compressed: Compressed,
-  timeoutMillis: number,
-): Promise<SendResult> {
-  const headers: Record<string, string> = {
-    ...target.headers,
-    'content-type': contentTypeOf(target.protocol),
-  };
-  if (compressed.encoding !== undefined) headers['content-encoding'] = compressed.encoding;
-  try {
-    return await sender.send({
-      body: compressed.body,
-      headers,
-      timeoutMillis,
-      signal: new AbortController().signal,
-    });
-  } catch (error: unknown) {
-    // The Sender reports failures as results; a throw is a request node:http refused to make.
-    const code = (error as { code?: unknown } | null)?.code;
-    return {
-      kind: 'network-error',
-      code: typeof code === 'string' ? code : 'ERR_NETWORK',
-      bodySent: false,
-    };
-  }
 }
 
 /** Certificate problems by node:tls error code, in words. */
@@ -227,7 +206,7 @@ const UNROUTABLE_CODES = new Set([
   'EADDRNOTAVAIL',
 ]);
 
-/** The cause of a network error code from the `Sender` (a node:net/dns/tls code). */
+/** The cause of a network error code from the HTTP client (a node:net/dns/tls code). */
 export function diagnoseNetworkError(
   code: string,
   target: ProbeTarget,

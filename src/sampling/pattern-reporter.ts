@@ -1,9 +1,8 @@
 import { PatternReportFailedError } from '../base/errors';
 import { endpointUrl } from '../base/endpoint-url';
 import { debug, reportWarning } from '../base/diag';
-import { backendRequest } from './backend-request';
+import { HttpClient } from '../base/http-client';
 import type { PatternSampler } from './pattern-sampler';
-import { describeNetworkError } from './policy-client';
 
 /** Settings of a {@link PatternReporter}. */
 export interface PatternReporterOptions {
@@ -30,9 +29,13 @@ export class PatternReporter {
   private timer: NodeJS.Timeout | undefined;
   private windowStart: number;
   private stopped = false;
+  private readonly client: HttpClient;
 
   constructor(private readonly options: PatternReporterOptions) {
     this.windowStart = options.now();
+    this.client = new HttpClient(endpointUrl(options.endpoint, '/v1/sampling/patterns'), {
+      maxSockets: 1,
+    });
   }
 
   start(): void {
@@ -50,6 +53,7 @@ export class PatternReporter {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     await this.report({ final: true });
+    this.client.close();
   }
 
   /** Sends the current window now (resolves when done; never rejects). */
@@ -65,27 +69,27 @@ export class PatternReporter {
       windowEnd: new Date(windowEnd).toISOString(),
       patterns,
     });
-    try {
-      const response = await backendRequest({
-        url: endpointUrl(this.options.endpoint, '/v1/sampling/patterns'),
-        method: 'POST',
-        headers: this.options.headers,
-        body,
-        timeoutMillis: this.options.timeoutMillis,
-        maxResponseBytes: 64 * 1024,
-        // The final report at shutdown holds the process until it is answered (or times out).
-        ref: options.final,
-      });
-      if (response.status >= 200 && response.status < 300) {
-        this.sent++;
-        debug(`pattern report sent: ${patterns.length} patterns`);
-        return;
-      }
+    const response = await this.client.post(body, {
+      headers: {
+        ...this.options.headers,
+        accept: 'application/json',
+        'content-type': 'application/json',
+      },
+      timeoutMillis: this.options.timeoutMillis,
+      // The final report at shutdown holds the process until it is answered (or times out).
+      ref: options.final,
+    });
+    if (response.kind === 'network-error') {
       this.failures++;
-      reportWarning(new PatternReportFailedError(`status ${response.status}`));
-    } catch (error) {
-      this.failures++;
-      reportWarning(new PatternReportFailedError(describeNetworkError(error)));
+      reportWarning(new PatternReportFailedError(response.code));
+      return;
     }
+    if (response.status >= 200 && response.status < 300) {
+      this.sent++;
+      debug(`pattern report sent: ${patterns.length} patterns`);
+      return;
+    }
+    this.failures++;
+    reportWarning(new PatternReportFailedError(`status ${response.status}`));
   }
 }

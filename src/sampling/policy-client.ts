@@ -3,7 +3,7 @@ import { endpointUrl } from '../base/endpoint-url';
 import { debug, reportWarning } from '../base/diag';
 import { healthReport, registerHealthSource } from '../base/health';
 import type { HealthReport } from '../base/health';
-import { backendRequest } from './backend-request';
+import { HttpClient } from '../base/http-client';
 import { MAX_POLICY_BYTES, parsePolicy } from './sampling-policy';
 import type { SamplingPolicy } from './sampling-policy';
 import { registerPolicyRefresh } from './sampler-metrics';
@@ -51,12 +51,13 @@ export class PolicyClient {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private inFlight: Promise<void> | undefined;
-  private readonly url: string;
+  private readonly client: HttpClient;
 
   constructor(private readonly options: PolicyClientOptions) {
-    this.url = endpointUrl(options.endpoint, '/v1/sampling/policy', {
+    const url = endpointUrl(options.endpoint, '/v1/sampling/policy', {
       'service.name': options.serviceName,
     });
+    this.client = new HttpClient(url, { maxSockets: 1 });
   }
 
   /** First fetch now, then every refresh period. Registers the `sampling_policy` health check. */
@@ -76,6 +77,7 @@ export class PolicyClient {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.client.close();
   }
 
   /** One fetch (resolves when it is over; never rejects). Concurrent calls share one fetch. */
@@ -127,55 +129,50 @@ export class PolicyClient {
   private async fetchOnce(): Promise<void> {
     let ok = false;
     let ttlMillis = Infinity;
-    try {
-      const headers: Record<string, string> = { ...this.options.headers };
-      if (this.etag !== undefined) headers['if-none-match'] = this.etag;
-      const response = await backendRequest({
-        url: this.url,
-        method: 'GET',
-        headers,
-        timeoutMillis: this.options.timeoutMillis,
-        maxResponseBytes: MAX_POLICY_BYTES,
-        ref: false,
-      });
-      if (response.status === 304) {
-        ok = true;
-        this.confirmedAt = this.options.now();
-        debug('sampling policy unchanged (304)');
-      } else if (response.status === 200) {
-        const parsed = parsePolicy(response.body);
-        if (parsed.ok) {
-          ok = true;
-          this.etag = response.etag;
-          this.version = parsed.policy.version;
-          this.confirmedAt = this.options.now();
-          if (parsed.policy.ttlSeconds !== undefined) ttlMillis = parsed.policy.ttlSeconds * 1000;
-          this.options.onPolicy(parsed.policy);
-          debug(`sampling policy ${parsed.policy.version} in force`);
-        } else {
-          this.invalid++;
-          reportWarning(new PolicyInvalidError(parsed.reason));
-        }
-      } else {
-        this.fetchFailures++;
-        reportWarning(new PolicyFetchFailedError(`status ${response.status}`));
-      }
-    } catch (error) {
+    const headers: Record<string, string> = { ...this.options.headers, accept: 'application/json' };
+    if (this.etag !== undefined) headers['if-none-match'] = this.etag;
+    const response = await this.client.get({
+      headers,
+      timeoutMillis: this.options.timeoutMillis,
+      maxResponseBytes: MAX_POLICY_BYTES,
+      // A background refresh never keeps the app alive.
+      ref: false,
+    });
+    // Cut short by stop() (its connection closed at shutdown): not a failure to report.
+    if (this.stopped) return;
+    if (response.kind === 'network-error') {
       this.fetchFailures++;
-      reportWarning(new PolicyFetchFailedError(describeNetworkError(error)));
+      reportWarning(new PolicyFetchFailedError(response.code));
+    } else if (response.truncated) {
+      this.fetchFailures++;
+      reportWarning(new PolicyFetchFailedError('response too large'));
+    } else if (response.status === 304) {
+      ok = true;
+      this.confirmedAt = this.options.now();
+      debug('sampling policy unchanged (304)');
+    } else if (response.status === 200) {
+      const parsed = parsePolicy(new TextDecoder().decode(response.body));
+      if (parsed.ok) {
+        ok = true;
+        this.etag = response.etag;
+        this.version = parsed.policy.version;
+        this.confirmedAt = this.options.now();
+        if (parsed.policy.ttlSeconds !== undefined) ttlMillis = parsed.policy.ttlSeconds * 1000;
+        try {
+          this.options.onPolicy(parsed.policy);
+        } catch (error) {
+          debug('applying the sampling policy failed', error);
+        }
+        debug(`sampling policy ${parsed.policy.version} in force`);
+      } else {
+        this.invalid++;
+        reportWarning(new PolicyInvalidError(parsed.reason));
+      }
+    } else {
+      this.fetchFailures++;
+      reportWarning(new PolicyFetchFailedError(`status ${response.status}`));
     }
     const refresh = Math.min(this.options.refreshMillis, ttlMillis);
     this.schedule(Math.max(MIN_DELAY_MS, ok ? refresh : Math.min(refresh, RETRY_AFTER_FAILURE_MS)));
   }
-}
-
-/** A network error as a short, secret-free reason (`ECONNREFUSED`, `timeout`). */
-export function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    if (error.message === 'timeout' || error.message === 'response too large') return error.message;
-    return error.name;
-  }
-  return 'unknown error';
 }
