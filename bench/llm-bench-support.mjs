@@ -17,9 +17,11 @@ export const rootRequire = createRequire(join(repoDir, 'package.json'));
  * into a no-op exporter, registered as the global logger provider (instrumentations made
  * afterwards log through it). That is what `NodeSDK` sets up by default (OTEL_LOGS_EXPORTER
  * defaults to otlp), and what sprintlens's `start()` sets up. Tracer and meter providers are
- * not registered globally: callers that want it do it.
+ * not registered globally: callers that want it do it. `scheduledDelayMillis` replaces the batch
+ * processors' export timer (instruction counts want exports triggered by batch size only, never
+ * by the clock, which callgrind slows).
  */
-export function benchTelemetry({ logs = true } = {}) {
+export function benchTelemetry({ logs = true, scheduledDelayMillis = undefined } = {}) {
   const api = rootRequire('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } = rootRequire('@opentelemetry/context-async-hooks');
   const { TracerProvider, BatchSpanProcessor } = rootRequire('@opentelemetry/sdk-trace');
@@ -38,7 +40,9 @@ export function benchTelemetry({ logs = true } = {}) {
   });
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const tracerProvider = new TracerProvider({
-    spanProcessors: [new BatchSpanProcessor({ exporter: countingExporter('spans') })],
+    spanProcessors: [
+      new BatchSpanProcessor({ exporter: countingExporter('spans'), scheduledDelayMillis }),
+    ],
   });
   const meterProvider = new MeterProvider({
     readers: [
@@ -52,7 +56,12 @@ export function benchTelemetry({ logs = true } = {}) {
   if (logs) {
     const { LoggerProvider, BatchLogRecordProcessor } = rootRequire('@opentelemetry/sdk-logs');
     loggerProvider = new LoggerProvider({
-      processors: [new BatchLogRecordProcessor({ exporter: countingExporter('logRecords') })],
+      processors: [
+        new BatchLogRecordProcessor({
+          exporter: countingExporter('logRecords'),
+          scheduledDelayMillis,
+        }),
+      ],
     });
     rootRequire('@opentelemetry/api-logs').logs.setGlobalLoggerProvider(loggerProvider);
   }

@@ -27,6 +27,7 @@ const variants = { none: fakeOpenAI(), sprintlens: fakeOpenAI(), contrib: fakeOp
   inst.setMeterProvider(meterProvider);
   if (loggerProvider !== undefined) inst.setLoggerProvider?.(loggerProvider);
   inst.getModuleDefinitions()[0].patch(variants.sprintlens, '7.0.0');
+  inst.enable(); // as in an app: holds the usage ledger (the fake module is never required)
 }
 {
   const { OpenAIInstrumentation } = benchRequire('@opentelemetry/instrumentation-openai');

@@ -258,6 +258,9 @@ async function micro({ mode, logs, measure }) {
     inst.setMeterProvider(meterProvider);
     if (loggerProvider !== undefined) inst.setLoggerProvider?.(loggerProvider);
     inst.getModuleDefinitions()[0].patch(mod, '7.0.0');
+    // Enabled as in an app (it then holds the usage ledger its calls count into); the fake
+    // module is never required, so the require hook this also sets patches nothing.
+    inst.enable();
   } else if (mode !== 'none') {
     // An alternative, patched onto the same fake module through its own module definition.
     const require = createRequire(join(benchDir, 'package.json'));

@@ -4,14 +4,19 @@ import type {
 } from '@opentelemetry/instrumentation';
 import { debug } from '../../src/base/diag';
 import { VERSION } from '../../src/base/version';
+import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
 import type { GenAiConfig } from '../genai';
 import { GenAiInstrumentationBase } from '../genai/instrumentation-base';
 import { isWrapped, sdkRoot } from '../genai/patching';
-import { wrapCreate, wrapStream } from './wrap';
-import type { WrapSettings } from './wrap';
-import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
+import { MESSAGES } from './messages';
+import { wrapWithoutSdkSpan } from './sdk-tracing';
 
-/** Options of {@link AnthropicInstrumentation}. */
+/**
+ * Options of {@link AnthropicInstrumentation}: the OpenTelemetry instrumentation options
+ * (`enabled`) and the options every sprintlens LLM instrumentation takes (`captureContent`,
+ * `contentMaxChars`, `redaction`, `prices`, `pricesFile`, `metrics`). Anthropic streams always
+ * report usage, so there is no `includeStreamUsage`.
+ */
 export type AnthropicInstrumentationConfig = InstrumentationConfig & GenAiConfig;
 
 /** The `@anthropic-ai/sdk` versions whose `Messages` resource we know. */
@@ -31,15 +36,13 @@ interface MessagesPrototype {
  * gives one span: on versions that trace themselves (0.134+), the SDK's own span for these calls
  * is suppressed in favour of ours (see docs/llm.md, "Anthropic").
  *
- * `Messages.prototype` is reached through the static `Anthropic.Messages` the package's main
- * entry exports, so CommonJS and ES-module copies are both patched.
+ * `Messages.prototype.create` is wrapped with the LLM call pipeline and the {@link MESSAGES}
+ * adapter; `Messages.prototype` is reached through the static `Anthropic.Messages` the package's
+ * main entry exports, so CommonJS and ES-module copies are both patched.
  */
 export class AnthropicInstrumentation extends GenAiInstrumentationBase<AnthropicInstrumentationConfig> {
-  private readonly settings: WrapSettings;
-
   constructor(config: AnthropicInstrumentationConfig = {}) {
     super('sprintlens-instrumentation-anthropic', VERSION, config);
-    this.settings = { telemetry: () => this.telemetry() };
   }
 
   protected override init(): InstrumentationNodeModuleDefinition[] {
@@ -61,22 +64,20 @@ export class AnthropicInstrumentation extends GenAiInstrumentationBase<Anthropic
       debug('@anthropic-ai/sdk: Messages.create not found; not instrumented');
       return;
     }
-    if (!isWrapped(messages.create)) {
+    this.wrapLlm(messages, 'create', MESSAGES);
+    if (typeof messages.stream === 'function' && !isWrapped(messages.stream)) {
       this._wrap(
         messages,
-        'create',
-        wrapCreate(this.settings) as (original: Method | undefined) => Method,
+        'stream',
+        wrapWithoutSdkSpan as (original: Method | undefined) => Method,
       );
-    }
-    if (typeof messages.stream === 'function' && !isWrapped(messages.stream)) {
-      this._wrap(messages, 'stream', wrapStream() as (original: Method | undefined) => Method);
     }
   }
 
   protected override unpatchSdk(exports: unknown): void {
     const messages = this.messagesPrototype(exports);
     if (messages === undefined) return;
-    if (isWrapped(messages.create)) this._unwrap(messages, 'create');
-    if (isWrapped(messages.stream)) this._unwrap(messages, 'stream');
+    this.unwrap(messages, 'create');
+    this.unwrap(messages, 'stream');
   }
 }

@@ -7,12 +7,57 @@ import {
   ATTR_REQUEST_TOP_K,
   ATTR_REQUEST_TOP_P,
 } from '../genai/semconv';
-import { isStainlessStream, observeStream } from '../genai/stream';
 import type { ChunkObserver, ContentCapture, GenAiCall } from '../genai';
+import type { LlmAdapter, LlmRequest } from '../genai/adapter';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
+import { serverFromBaseUrl } from '../genai/server-address';
+import type { ServerAddress } from '../genai/server-address';
 import { inputMessages, outputMessages, systemInstructions } from './content';
+import { clientOf, withoutSdkSpan } from './sdk-tracing';
 import { readUsage } from './usage';
+
+/**
+ * `Messages.prototype.create` (plain and `stream: true`; the `messages.stream()` helper sends its
+ * request through it). The SDK's own span for the call is suppressed while it starts the request
+ * (sdk-tracing.ts); Anthropic streams always carry usage, so the request is never rewritten.
+ */
+export const MESSAGES: LlmAdapter = {
+  request(self, args) {
+    const body = asObject(args[0]);
+    return body === undefined ? undefined : messagesRequest(body, clientOf(self));
+  },
+  captureInput: (call, args, content) => captureInput(call, args[0] as Json, content),
+  send: (self, run) => withoutSdkSpan(clientOf(self), run),
+  readResult: readMessage,
+  observeChunks: (call, content) => new MessageStreamObserver(call, content),
+};
+
+function messagesRequest(body: Json, client: unknown): LlmRequest {
+  const info = clientInfo(client);
+  return {
+    operation: 'chat',
+    provider: 'anthropic',
+    requestModel: asString(body.model),
+    attributes: requestAttributes(body),
+    serverAddress: info.serverAddress,
+    serverPort: info.serverPort,
+  };
+}
+
+const UNKNOWN_SERVER: ServerAddress = { serverAddress: undefined, serverPort: undefined };
+const servers = new WeakMap<object, ServerAddress>();
+
+/** `server.address` / `server.port` from the client's `baseURL`, computed once per client. */
+function clientInfo(client: unknown): ServerAddress {
+  const c = asObject(client);
+  if (c === undefined) return UNKNOWN_SERVER;
+  let info = servers.get(c);
+  if (info !== undefined) return info;
+  info = serverFromBaseUrl(c.baseURL);
+  servers.set(c, info);
+  return info;
+}
 
 /** `gen_ai.request.*` attributes of a `messages.create` request. */
 export function requestAttributes(body: Json): Attributes {
@@ -31,22 +76,12 @@ export function captureInput(call: GenAiCall, body: Json, content: ContentCaptur
   call.inputMessages = inputMessages(body, content);
 }
 
-/** Handles the parsed result of `create`: a `Message`, or a `Stream` of events. */
-export function onResult(
+/** Fills the call from a complete `Message`. */
+export function readMessage(
   call: GenAiCall,
   value: unknown,
   content: ContentCapture | undefined,
 ): void {
-  if (isStainlessStream(value)) {
-    observeStream(value, call, new MessageStreamObserver(call, content));
-    return;
-  }
-  readMessage(call, value, content);
-  call.end();
-}
-
-/** Fills the call from a complete `Message`. */
-function readMessage(call: GenAiCall, value: unknown, content: ContentCapture | undefined): void {
   const message = asObject(value);
   if (message === undefined) return;
   call.responseId = asString(message.id);
@@ -69,7 +104,7 @@ interface Block {
  * usage from `message_start`, the stop reason and final usage from `message_delta`. Text, thinking
  * and tool-input deltas are accumulated only when content capture is on. Nothing is hidden.
  */
-class MessageStreamObserver implements ChunkObserver<unknown> {
+export class MessageStreamObserver implements ChunkObserver<unknown> {
   private readonly blocks: Block[] | undefined;
   private readonly limit: number;
 

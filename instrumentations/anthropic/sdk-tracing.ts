@@ -42,3 +42,21 @@ function hideTracer(client: unknown): (() => void) | undefined {
     return undefined;
   }
 }
+
+/** The client of an SDK resource (`client.messages._client`). */
+export function clientOf(resource: unknown): unknown {
+  return (resource as { _client?: unknown } | undefined)?._client;
+}
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Wraps `Messages.prototype.stream` only to keep SDKs that trace themselves from starting a
+ * second span for the helper's request (they start it in `stream()`, before calling `create`,
+ * whose span is ours).
+ */
+export function wrapWithoutSdkSpan(original: Method): Method {
+  return function stream(this: unknown, ...args: unknown[]): unknown {
+    return withoutSdkSpan(clientOf(this), () => original.apply(this, args));
+  };
+}

@@ -1,5 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
+import type { LlmRequest } from './adapter';
 import type { TokenUsage } from './prices';
 import { reportInternal } from './safe';
 import {
@@ -26,29 +27,18 @@ import {
   ATTR_USAGE_OUTPUT_TOKENS,
 } from './semconv';
 import type { GenAiTelemetry } from './telemetry';
-import { llmUsage } from './usage-metrics';
 
 /** How a stream ended (attribute `sprintlens.stream.outcome`). */
 export type StreamOutcome = 'completed' | 'cancelled' | 'aborted' | 'error';
 
-/** What a provider knows when a call starts. */
-export interface GenAiCallStart {
-  readonly operation: string;
-  readonly provider: string;
-  readonly requestModel: string | undefined;
-  /** Request attributes (`gen_ai.request.*`), already built by the provider. */
-  readonly attributes: Attributes;
-  readonly serverAddress?: string | undefined;
-  readonly serverPort?: number | undefined;
-}
-
 /**
  * One LLM call: its span, what was learned from the response, and the end that happens exactly
  * once whatever path the call takes (result, error, stream completion, cancellation, abort).
- * Providers fill the public fields; {@link end} turns them into attributes, cost and metrics.
+ * Adapters fill the public fields; {@link end} turns them into attributes, cost, metrics and the
+ * usage ledger, all reached through the call's {@link GenAiTelemetry}.
  *
  * The call is also its own {@link TokenUsage} (providers write token counts straight into it),
- * and it copies what it needs from {@link GenAiCallStart} rather than keeping the object: an
+ * and it copies what it needs from the {@link LlmRequest} rather than keeping the object: an
  * LLM call lives long enough for what it holds to reach the old generation, so each object
  * fewer per call is one the garbage collector never has to promote.
  */
@@ -86,12 +76,20 @@ export class GenAiCall implements TokenUsage {
   errorType: string | undefined = undefined;
   /** Cleanup run once when the span ends (e.g. removing an abort listener). */
   onEnd: (() => void) | undefined = undefined;
+  /**
+   * The SDK was sent an adapter's rewrite of the caller's request (see `LlmAdapter.rewrite`):
+   * what the rewrite added must be hidden from the caller.
+   */
+  rewritten = false;
+  /** The request's abort signal, when the adapter knows it (see `LlmAdapter.abortSignal`). */
+  abortSignal: AbortSignal | undefined = undefined;
+  /** Tracer, metrics, prices, content capture and usage ledger this call records with. */
+  readonly telemetry: GenAiTelemetry;
 
   private ended = false;
   private readonly startedAt: number;
-  private readonly telemetry: GenAiTelemetry;
 
-  constructor(telemetry: GenAiTelemetry, start: GenAiCallStart) {
+  constructor(telemetry: GenAiTelemetry, start: LlmRequest) {
     this.telemetry = telemetry;
     this.operation = start.operation;
     this.provider = start.provider;
@@ -195,8 +193,8 @@ export class GenAiCall implements TokenUsage {
       setDefined(span, ATTR_SYSTEM_INSTRUCTIONS, this.systemInstructions);
       setDefined(span, ATTR_OUTPUT_MESSAGES, this.outputMessages);
     }
-    // Plain additions; prom-client reads them at scrape time (see usage-metrics.ts).
-    llmUsage.add(
+    // Plain additions, read at scrape time (see usage-metrics.ts).
+    this.telemetry.usage?.add(
       this.provider,
       this.operation,
       this.requestModel ?? this.responseModel,

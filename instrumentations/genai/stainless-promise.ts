@@ -21,6 +21,12 @@ export function isStainlessApiPromise(value: unknown): value is StainlessApiProm
 }
 
 /**
+ * What receives the parsed result (an object or a stream). The call is passed along, so one
+ * function made once per instrumented method serves every call (no closure per call).
+ */
+export type OnResult = (value: unknown, call: GenAiCall) => void;
+
+/**
  * A call waiting for its response. A class rather than an object literal: V8 tracks object
  * literals per allocation site and, seeing these outlive a young-generation collection, starts
  * allocating them in the old generation, where everything they reference is then promoted too.
@@ -34,15 +40,15 @@ class PendingCall {
 
   constructor(
     readonly call: GenAiCall,
-    private readonly onResult: (value: unknown) => void,
+    private readonly onResult: OnResult,
   ) {}
 
-  /** Hands the parsed result to the provider, once; a throw of ours ends the call. */
+  /** Hands the parsed result on, once; a throw of ours ends the call. */
   deliver(value: unknown): void {
     if (this.delivered) return;
     this.delivered = true;
     try {
-      this.onResult(value);
+      this.onResult(value, this.call);
     } catch (internal) {
       reportInternal('reading a response', internal);
       this.call.end();
@@ -59,7 +65,7 @@ class PendingCall {
 export function observeApiPromise(
   promise: StainlessApiPromise,
   call: GenAiCall,
-  onResult: (value: unknown) => void,
+  onResult: OnResult,
 ): void {
   const pending = new PendingCall(call, onResult);
   const original = promise.parseResponse;

@@ -1,16 +1,13 @@
+/**
+ * Stream observation, in place: the caller keeps the very object the SDK returned (a Stainless
+ * `Stream`, an async generator, any async iterable), and the call's span ends exactly once
+ * whichever way the stream ends.
+ */
+import type { ChunkObserver } from './adapter';
 import type { GenAiCall, StreamOutcome } from './call';
 import { reportInternal } from './safe';
 
-/** What a provider does with each streamed item. */
-export interface ChunkObserver<T> {
-  /**
-   * Called for every item the SDK yields. Returns `true` to hide the item from the caller (the
-   * usage-only chunk we asked for). Must not throw; a throw is caught and reported.
-   */
-  onChunk(chunk: T): boolean;
-  /** Called once before the span ends, to turn accumulated state into call fields. */
-  onEnd(): void;
-}
+export type { ChunkObserver } from './adapter';
 
 /**
  * Wraps an async iterator so the call's span ends exactly once, on every path: completion,
@@ -119,19 +116,27 @@ export function observeStream<T>(
 ): void {
   call.streamed = true;
   const signal = stream.controller?.signal;
-  if (signal !== undefined && !signal.aborted) {
-    // While a read is pending, its outcome decides: SDKs abort their controller while cleaning
-    // up after a failure too, and the failure is what the span must show.
-    const onAbort = (): void => {
-      if (call.pendingReads === 0) finishStream(call, observer, undefined, 'aborted');
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    call.onEnd = () => signal.removeEventListener('abort', onAbort);
-  }
+  watchAbort(signal, call, observer);
   const original = stream.iterator;
   stream.iterator = function iterator(this: unknown, ...args: unknown[]): AsyncIterator<T> {
     return observeIterator(original.apply(this, args), call, observer, signal);
   };
+}
+
+/** Ends the stream's call as `aborted` when `signal` aborts while no read is pending. */
+function watchAbort<T>(
+  signal: AbortSignal | undefined,
+  call: GenAiCall,
+  observer: ChunkObserver<T>,
+): void {
+  if (signal === undefined || signal.aborted) return;
+  // While a read is pending, its outcome decides: SDKs abort their controller while cleaning
+  // up after a failure too, and the failure is what the span must show.
+  const onAbort = (): void => {
+    if (call.pendingReads === 0) finishStream(call, observer, undefined, 'aborted');
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  call.onEnd = () => signal.removeEventListener('abort', onAbort);
 }
 
 /** Abort errors of fetch (`AbortError`) and of Stainless SDKs (`APIUserAbortError`). */
@@ -139,4 +144,77 @@ function isAbortError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const name = (error as { name?: unknown }).name;
   return name === 'AbortError' || error.constructor?.name === 'APIUserAbortError';
+}
+
+/** An async iterator that is its own iterable (an async generator, or an SDK's own class). */
+interface AsyncIteratorObject<T> extends AsyncIterator<T> {
+  [Symbol.asyncIterator](): unknown;
+}
+
+/** Whether `value` can be iterated with `for await` (generators, SDK event streams). */
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
+}
+
+/**
+ * Observes the chunks of any stream in place: a Stainless `Stream` through its `iterator`
+ * ({@link observeStream}); an async generator or iterator through its own `next`, `return` and
+ * `throw` (so a caller calling `next()` directly is seen too); any other async iterable through
+ * its `Symbol.asyncIterator`. The wrappers are own properties of the caller's object; one that
+ * cannot take them (frozen), or is no stream after all, is left alone and the call ends at once.
+ * For the latter two, the request's `call.abortSignal` plays the Stainless controller's part.
+ */
+export function observeChunks<T>(
+  target: unknown,
+  call: GenAiCall,
+  observer: ChunkObserver<T>,
+): void {
+  if (isStainlessStream(target)) {
+    observeStream(target as StainlessStream<T>, call, observer);
+    return;
+  }
+  if (!isAsyncIterable(target)) {
+    call.end();
+    return;
+  }
+  const signal = call.abortSignal;
+  try {
+    const holder = target as unknown as AsyncIteratorObject<T>;
+    if (typeof holder.next === 'function') {
+      // Its own iterator (`[Symbol.asyncIterator]()` returns itself): wrap the methods.
+      const next = holder.next;
+      const ret = holder.return;
+      const thr = holder.throw;
+      const inner: AsyncIterator<T> = {
+        // observeIterator passes a value on only when there is one (no rest array per chunk).
+        next: (value?: unknown) =>
+          value === undefined ? next.call(holder) : next.call(holder, value),
+        return:
+          typeof ret === 'function' ? (value?: unknown) => ret.call(holder, value) : undefined,
+        throw: typeof thr === 'function' ? (error?: unknown) => thr.call(holder, error) : undefined,
+      };
+      const observed = observeIterator(inner, call, observer, signal);
+      holder.next = observed.next;
+      holder.return = observed.return;
+      holder.throw = observed.throw;
+    } else {
+      const original = holder[Symbol.asyncIterator];
+      Object.defineProperty(holder, Symbol.asyncIterator, {
+        configurable: true,
+        writable: true,
+        value: function asyncIterator(this: unknown): AsyncIterator<T> {
+          return observeIterator(original.call(this) as AsyncIterator<T>, call, observer, signal);
+        },
+      });
+    }
+    call.streamed = true;
+    watchAbort(signal, call, observer);
+  } catch (internal) {
+    reportInternal('observing a stream', internal);
+    call.end();
+  }
 }

@@ -1,18 +1,22 @@
 /**
- * LLM usage as prom-client counters in `sdkRegistry`, for teams that only scrape Prometheus:
- * calls, errors, tokens and cost in USD by provider, operation and model.
+ * LLM usage for teams that only scrape Prometheus: calls, errors, tokens and cost in USD by
+ * provider, operation and model, as the `sprintlens_llm_*` counters of the self-metrics.
  *
- * The call path is hot, so a call never touches prom-client: {@link LlmUsage.record} bumps plain
+ * The call path is hot, so a call never touches prom-client: {@link LlmUsage.add} bumps plain
  * numbers in one record per (provider, operation, model), found through nested maps (no label
  * string is built, nothing is hashed but the three strings the maps already key on), and the
- * counters read the records at scrape time (`collect`). Label sets stay bounded: providers and
- * operations come from the instrumentations' code, models are capped (later ones are counted
- * under `model="other"`), error types are capped per record, and nothing from a prompt, a
- * response or a user value is ever a label.
+ * self-metrics read the records at scrape time ({@link LlmUsage.collect}). Label sets stay
+ * bounded: providers and operations come from the adapters' code, models are capped (later ones
+ * are counted under `model="other"`), error types are capped per record, and nothing from a
+ * prompt, a response or a user value is ever a label.
+ *
+ * Nothing is registered at import: the process's ledger is made, and added to `selfMetrics()`,
+ * when the first LLM instrumentation is enabled ({@link holdLlmUsage}); it is removed when the
+ * last one is disabled, its counts kept in the retired totals (counters never go back). Calls
+ * reach it through their telemetry, never through a global.
  */
-import { Counter } from 'prom-client';
-import type { Registry } from 'prom-client';
-import { sdkRegistry } from '../../src/metrics/registry';
+import { selfMetrics } from '../../src/base/self-metrics';
+import type { Labels, MetricSpec, MetricsSource, MetricsWriter } from '../../src/base/self-metrics';
 import type { TokenUsage } from './prices';
 
 /** Distinct (provider, operation, model) records kept before models fold into `other`. */
@@ -40,12 +44,16 @@ class UsageRecord {
   unpriced = 0;
   /** Failed calls by error type; created on the first error. */
   errors: Map<string, number> | undefined;
+  /** The record's labels, as the metrics write them (made once per record, not per call). */
+  readonly labels: Labels;
 
   constructor(
     readonly provider: string,
     readonly operation: string,
     readonly model: string,
-  ) {}
+  ) {
+    this.labels = { provider, operation, model };
+  }
 
   /** @internal */
   error(errorType: string): void {
@@ -73,8 +81,55 @@ export interface UsageMeasurement {
   readonly costUsd: number | undefined;
 }
 
-/** Process-wide LLM usage totals, read by the counters at scrape time. */
-export class LlmUsage {
+const CALLS = 'sprintlens_llm_calls_total';
+const ERRORS = 'sprintlens_llm_errors_total';
+const TOKENS = 'sprintlens_llm_tokens_total';
+const COST = 'sprintlens_llm_cost_usd_total';
+const UNPRICED = 'sprintlens_llm_unpriced_calls_total';
+const OVERFLOW = 'sprintlens_llm_model_overflow_total';
+
+/** The `sprintlens_llm_*` counters (names, help and labels: docs/operations.md, LLM usage). */
+export const LLM_USAGE_METRICS: readonly MetricSpec[] = [
+  {
+    name: CALLS,
+    help: 'LLM calls that ended (successful or not), by provider, operation and model.',
+    type: 'counter',
+  },
+  {
+    name: ERRORS,
+    help: 'LLM calls that failed, by error type (the error class name, bounded).',
+    type: 'counter',
+  },
+  {
+    name: TOKENS,
+    help:
+      'Tokens of LLM calls by type: input (all input, cached included), output, and the ' +
+      'cache_read and cache_write parts of input.',
+    type: 'counter',
+  },
+  {
+    name: COST,
+    help: 'Cost of LLM calls in USD from the price table (calls of unpriced models add nothing).',
+    type: 'counter',
+  },
+  {
+    name: UNPRICED,
+    help: 'LLM calls with token usage but no price for their model (missing from the cost).',
+    type: 'counter',
+  },
+  {
+    name: OVERFLOW,
+    help: `LLM calls counted under model="${OTHER_MODEL}" because ${MAX_USAGE_MODELS} models were already tracked.`,
+    type: 'counter',
+  },
+];
+
+/**
+ * LLM usage totals (the usage ledger), a self-metrics source: calls add to plain numbers, the
+ * `sprintlens_llm_*` counters read them at scrape time.
+ */
+export class LlmUsage implements MetricsSource {
+  readonly specs = LLM_USAGE_METRICS;
   /** Calls counted under `model="other"` because the model cap was reached. */
   overflowCalls = 0;
   private readonly byProvider = new Map<string, Map<string, Map<string, UsageRecord>>>();
@@ -86,6 +141,26 @@ export class LlmUsage {
   /** Every record, for the counters (and tests). */
   records(): readonly UsageRecord[] {
     return this.all;
+  }
+
+  /** Writes the counters' current values (at scrape time). */
+  collect(out: MetricsWriter): void {
+    for (const r of this.all) {
+      const labels = r.labels;
+      out.add(CALLS, r.calls, labels);
+      if (r.errors !== undefined) {
+        for (const [errorType, count] of r.errors) {
+          out.add(ERRORS, count, { ...labels, error_type: errorType });
+        }
+      }
+      out.add(TOKENS, r.inputTokens, { ...labels, type: 'input' });
+      out.add(TOKENS, r.outputTokens, { ...labels, type: 'output' });
+      out.add(TOKENS, r.cacheReadTokens, { ...labels, type: 'cache_read' });
+      out.add(TOKENS, r.cacheWriteTokens, { ...labels, type: 'cache_write' });
+      out.add(COST, r.costUsd, labels);
+      out.add(UNPRICED, r.unpriced, labels);
+    }
+    out.add(OVERFLOW, this.overflowCalls);
   }
 
   /** Adds one finished call. Cheap: a few map lookups and additions; never throws on bad input. */
@@ -161,95 +236,31 @@ function label(value: string): string {
   return value.length > MAX_LABEL_CHARS ? value.slice(0, MAX_LABEL_CHARS) : value;
 }
 
-type UsageLabels = 'provider' | 'operation' | 'model';
+/** The process's ledger while at least one LLM instrumentation holds it. */
+let held: { readonly usage: LlmUsage; holders: number; readonly remove: () => void } | undefined;
 
-function labelsOf(r: UsageRecord): Record<UsageLabels, string> {
-  return { provider: r.provider, operation: r.operation, model: r.model };
+/**
+ * The process's usage ledger, for an LLM instrumentation being enabled: made and added to
+ * `selfMetrics()` by the first holder, shared by the others (so the model cap is per process, as
+ * docs/operations.md says). Give it back with {@link releaseLlmUsage}.
+ */
+export function holdLlmUsage(): LlmUsage {
+  if (held === undefined) {
+    const usage = new LlmUsage();
+    held = { usage, holders: 0, remove: selfMetrics().add(usage) };
+  }
+  held.holders += 1;
+  return held.usage;
 }
 
 /**
- * Creates the LLM usage counters in `registry`, reading `usage` at scrape time:
- * `sprintlens_llm_calls_total`, `sprintlens_llm_errors_total`, `sprintlens_llm_tokens_total`,
- * `sprintlens_llm_cost_usd_total`, `sprintlens_llm_unpriced_calls_total` and
- * `sprintlens_llm_model_overflow_total`.
+ * Gives back a ledger from {@link holdLlmUsage}. When the last holder lets go it leaves the
+ * self-metrics, its counts kept in the retired totals; the next holder starts a new one.
  */
-export function registerLlmUsageMetrics(usage: LlmUsage, registry: Registry): void {
-  const registers = [registry];
-  const labelNames = ['provider', 'operation', 'model'] as const;
-  new Counter({
-    name: 'sprintlens_llm_calls_total',
-    help: 'LLM calls that ended (successful or not), by provider, operation and model.',
-    labelNames,
-    registers,
-    collect() {
-      this.reset();
-      for (const r of usage.records()) this.inc(labelsOf(r), r.calls);
-    },
-  });
-  new Counter({
-    name: 'sprintlens_llm_errors_total',
-    help: 'LLM calls that failed, by error type (the error class name, bounded).',
-    labelNames: [...labelNames, 'error_type'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const r of usage.records()) {
-        if (r.errors === undefined) continue;
-        for (const [errorType, count] of r.errors) {
-          this.inc({ ...labelsOf(r), error_type: errorType }, count);
-        }
-      }
-    },
-  });
-  new Counter({
-    name: 'sprintlens_llm_tokens_total',
-    help:
-      'Tokens of LLM calls by type: input (all input, cached included), output, and the ' +
-      'cache_read and cache_write parts of input.',
-    labelNames: [...labelNames, 'type'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const r of usage.records()) {
-        const labels = labelsOf(r);
-        this.inc({ ...labels, type: 'input' }, r.inputTokens);
-        this.inc({ ...labels, type: 'output' }, r.outputTokens);
-        this.inc({ ...labels, type: 'cache_read' }, r.cacheReadTokens);
-        this.inc({ ...labels, type: 'cache_write' }, r.cacheWriteTokens);
-      }
-    },
-  });
-  new Counter({
-    name: 'sprintlens_llm_cost_usd_total',
-    help: 'Cost of LLM calls in USD from the price table (calls of unpriced models add nothing).',
-    labelNames,
-    registers,
-    collect() {
-      this.reset();
-      for (const r of usage.records()) this.inc(labelsOf(r), r.costUsd);
-    },
-  });
-  new Counter({
-    name: 'sprintlens_llm_unpriced_calls_total',
-    help: 'LLM calls with token usage but no price for their model (missing from the cost).',
-    labelNames,
-    registers,
-    collect() {
-      this.reset();
-      for (const r of usage.records()) this.inc(labelsOf(r), r.unpriced);
-    },
-  });
-  new Counter({
-    name: 'sprintlens_llm_model_overflow_total',
-    help: `LLM calls counted under model="${OTHER_MODEL}" because ${MAX_USAGE_MODELS} models were already tracked.`,
-    registers,
-    collect() {
-      this.reset();
-      this.inc(usage.overflowCalls);
-    },
-  });
+export function releaseLlmUsage(usage: LlmUsage): void {
+  if (held === undefined || held.usage !== usage) return;
+  held.holders -= 1;
+  if (held.holders > 0) return;
+  held.remove();
+  held = undefined;
 }
-
-/** The process-wide usage totals that every LLM instrumentation records into. */
-export const llmUsage = new LlmUsage();
-registerLlmUsageMetrics(llmUsage, sdkRegistry);

@@ -13,9 +13,48 @@ import {
   ATTR_REQUEST_TOP_P,
 } from '../genai/semconv';
 import type { ChatMessage, ChunkObserver, ContentCapture, GenAiCall, MessagePart } from '../genai';
+import type { LlmAdapter } from '../genai/adapter';
 import { asNumber, asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
+import { openAIRequest, withStreamUsage } from './request';
+import type { OpenAISettings } from './request';
 import { readUsage } from './usage';
+
+/**
+ * `chat.completions.create`, plain and streamed (the `stream()`, `runTools()` and `parse()`
+ * helpers send through it). Streamed requests are asked for their usage (`includeStreamUsage`).
+ */
+export function chatAdapter(settings: OpenAISettings): LlmAdapter {
+  return {
+    request: (self, args) => openAIRequest('chat', self, args, chatRequestAttributes),
+    captureInput(call, args, content) {
+      call.inputMessages = chatInputMessages(args[0] as Json, content);
+    },
+    rewrite: (args) => withStreamUsage(args, settings),
+    readResult: readChatCompletion,
+    observeChunks: (call, content) => new ChatStreamObserver(call, content, call.rewritten),
+  };
+}
+
+/** Legacy `completions.create` (plain and streamed): chat's attributes, results and chunks. */
+export function completionsAdapter(settings: OpenAISettings): LlmAdapter {
+  return {
+    request: (self, args) => openAIRequest('text_completion', self, args, chatRequestAttributes),
+    captureInput(call, args, content) {
+      const prompt = (args[0] as Json).prompt;
+      const texts = typeof prompt === 'string' ? [prompt] : Array.isArray(prompt) ? prompt : [];
+      call.inputMessages = content.json([
+        {
+          role: 'user',
+          parts: texts.map((t: unknown) => ({ type: 'text', content: content.text(t) })),
+        },
+      ]);
+    },
+    rewrite: (args) => withStreamUsage(args, settings),
+    readResult: readChatCompletion,
+    observeChunks: (call, content) => new ChatStreamObserver(call, content, call.rewritten),
+  };
+}
 
 /** `gen_ai.request.*` attributes of a chat completions (or legacy completions) request. */
 export function chatRequestAttributes(body: Json): Attributes {

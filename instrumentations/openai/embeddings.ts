@@ -1,9 +1,20 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_REQUEST_ENCODING_FORMATS } from '../genai/semconv';
 import type { GenAiCall } from '../genai';
+import type { LlmAdapter } from '../genai/adapter';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
+import { openAIRequest } from './request';
 import { readUsage } from './usage';
+
+/**
+ * `embeddings.create`: never streamed, and no input content (the conventions define no message
+ * shape for embeddings inputs).
+ */
+export const EMBEDDINGS: LlmAdapter = {
+  request: (self, args) => openAIRequest('embeddings', self, args, embeddingsRequestAttributes),
+  readResult: (call, value) => readEmbeddings(call, value),
+};
 
 /** `gen_ai.request.*` attributes of an embeddings request. */
 export function embeddingsRequestAttributes(body: Json): Attributes {

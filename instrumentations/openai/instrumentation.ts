@@ -4,21 +4,26 @@ import type {
 } from '@opentelemetry/instrumentation';
 import { debug } from '../../src/base/diag';
 import { VERSION } from '../../src/base/version';
-import type { GenAiConfig } from '../genai';
-import { GenAiInstrumentationBase } from '../genai/instrumentation-base';
-import { isWrapped, sdkRoot } from '../genai/patching';
-import { CHAT, EMBEDDINGS, RESPONSES, TEXT_COMPLETION } from './operations';
-import type { OperationSpec } from './operations';
-import { wrapCreate } from './wrap-create';
-import type { WrapSettings } from './wrap-create';
 import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
+import type { GenAiConfig } from '../genai';
+import type { LlmAdapter } from '../genai/adapter';
+import { GenAiInstrumentationBase } from '../genai/instrumentation-base';
+import { sdkRoot } from '../genai/patching';
+import { chatAdapter, completionsAdapter } from './chat';
+import { EMBEDDINGS } from './embeddings';
+import { RESPONSES } from './responses';
 
-/** Options of {@link OpenAIInstrumentation}. */
+/**
+ * Options of {@link OpenAIInstrumentation}: the OpenTelemetry instrumentation options
+ * (`enabled`), the options every sprintlens LLM instrumentation takes (`captureContent`,
+ * `contentMaxChars`, `redaction`, `prices`, `pricesFile`, `metrics`), and `includeStreamUsage`.
+ */
 export interface OpenAIInstrumentationConfig extends InstrumentationConfig, GenAiConfig {
   /**
    * Add `stream_options: { include_usage: true }` to streamed chat/completions requests that
-   * do not set it, so streamed calls report tokens and cost. The extra usage-only chunk is
-   * hidden from the caller. Default `true`.
+   * do not set it, so streamed calls report tokens and cost. The request is copied (the
+   * caller's object is not modified) and the extra usage-only chunk is hidden from the caller.
+   * A request that sets `include_usage` itself is sent as it is. Default `true`.
    */
   includeStreamUsage?: boolean;
 }
@@ -26,11 +31,10 @@ export interface OpenAIInstrumentationConfig extends InstrumentationConfig, GenA
 /** The `openai` majors whose resource classes we know. */
 export const SUPPORTED_OPENAI_VERSIONS: string[] = [...catalogueEntry('openai').supportedVersions];
 
-type Method = (this: unknown, body: unknown, options?: unknown) => unknown;
-type Prototype = { create?: Method };
-interface Targets {
-  readonly [name: string]:
-    { readonly prototype: Prototype; readonly spec: OperationSpec } | undefined;
+/** A resource class whose `create` is instrumented, and the adapter of that method. */
+interface Target {
+  readonly prototype: object;
+  readonly adapter: LlmAdapter;
 }
 
 /**
@@ -38,18 +42,28 @@ interface Targets {
  * (plain, streamed, and the `stream()`/`runTools()`/`parse()` helpers, which call `create`),
  * the Responses API (`create`, streamed, `stream()`), embeddings and legacy completions.
  *
- * The resource classes' `create` methods are wrapped on their prototypes, reached through the
- * static namespaces the package exports (`OpenAI.Chat.Completions`, `OpenAI.Responses`, …), so
- * CommonJS and ES-module copies are both patched from the package's main entry.
+ * The resource classes' `create` methods are wrapped with the LLM call pipeline on their
+ * prototypes, reached through the static namespaces the package exports
+ * (`OpenAI.Chat.Completions`, `OpenAI.Responses`, …), so CommonJS and ES-module copies are both
+ * patched from the package's main entry. What is OpenAI's own (reading requests, results and
+ * chunks) is in the adapters: chat.ts, responses.ts, embeddings.ts.
  */
 export class OpenAIInstrumentation extends GenAiInstrumentationBase<OpenAIInstrumentationConfig> {
-  private readonly settings: WrapSettings;
+  private readonly adapters: {
+    readonly chat: LlmAdapter;
+    readonly responses: LlmAdapter;
+    readonly embeddings: LlmAdapter;
+    readonly completions: LlmAdapter;
+  };
 
   constructor(config: OpenAIInstrumentationConfig = {}) {
     super('sprintlens-instrumentation-openai', VERSION, config);
-    this.settings = {
-      telemetry: () => this.telemetry(),
-      includeStreamUsage: () => this._config.includeStreamUsage !== false,
+    const settings = { includeStreamUsage: () => this._config.includeStreamUsage !== false };
+    this.adapters = {
+      chat: chatAdapter(settings),
+      responses: RESPONSES,
+      embeddings: EMBEDDINGS,
+      completions: completionsAdapter(settings),
     };
   }
 
@@ -61,43 +75,36 @@ export class OpenAIInstrumentation extends GenAiInstrumentationBase<OpenAIInstru
     });
   }
 
-  private targets(exports: unknown): Targets {
+  private targets(exports: unknown): Record<string, Target | undefined> {
     const OpenAI = sdkRoot(exports, 'OpenAI');
     const Chat = OpenAI.Chat as Record<string, unknown> | undefined;
-    const proto = (value: unknown): Prototype | undefined =>
-      typeof value === 'function' ? (value.prototype as Prototype) : undefined;
-    const entry = (value: unknown, spec: OperationSpec) => {
-      const prototype = proto(value);
-      return prototype === undefined ? undefined : { prototype, spec };
-    };
+    const target = (value: unknown, adapter: LlmAdapter): Target | undefined =>
+      typeof value === 'function' ? { prototype: value.prototype as object, adapter } : undefined;
+    const { chat, responses, embeddings, completions } = this.adapters;
     return {
-      chat: entry(Chat?.Completions, CHAT),
-      responses: entry(OpenAI.Responses, RESPONSES),
-      embeddings: entry(OpenAI.Embeddings, EMBEDDINGS),
-      completions: entry(OpenAI.Completions, TEXT_COMPLETION),
+      chat: target(Chat?.Completions, chat),
+      responses: target(OpenAI.Responses, responses),
+      embeddings: target(OpenAI.Embeddings, embeddings),
+      completions: target(OpenAI.Completions, completions),
     };
   }
 
   protected override patchSdk(exports: unknown): void {
     for (const [name, target] of Object.entries(this.targets(exports))) {
-      if (target === undefined || typeof target.prototype.create !== 'function') {
+      if (
+        target === undefined ||
+        typeof (target.prototype as { create?: unknown }).create !== 'function'
+      ) {
         debug(`openai: ${name}.create not found; not instrumented`);
         continue;
       }
-      if (isWrapped(target.prototype.create)) continue;
-      this._wrap(
-        target.prototype,
-        'create',
-        wrapCreate(target.spec, this.settings) as (original: Method | undefined) => Method,
-      );
+      this.wrapLlm(target.prototype, 'create', target.adapter);
     }
   }
 
   protected override unpatchSdk(exports: unknown): void {
     for (const target of Object.values(this.targets(exports))) {
-      if (target !== undefined && isWrapped(target.prototype.create)) {
-        this._unwrap(target.prototype, 'create');
-      }
+      if (target !== undefined) this.unwrap(target.prototype, 'create');
     }
   }
 }

@@ -7,10 +7,23 @@ import {
   ATTR_REQUEST_TOP_P,
 } from '../genai/semconv';
 import type { ChatMessage, ChunkObserver, ContentCapture, GenAiCall, MessagePart } from '../genai';
+import type { LlmAdapter } from '../genai/adapter';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
 import { addContentParts } from './chat';
+import { openAIRequest } from './request';
 import { readUsage } from './usage';
+
+/**
+ * `responses.create` (plain and streamed; `responses.stream()` sends through it). Its streams
+ * report usage in their terminal event: no request rewrite.
+ */
+export const RESPONSES: LlmAdapter = {
+  request: (self, args) => openAIRequest('chat', self, args, responsesRequestAttributes),
+  captureInput: (call, args, content) => captureResponsesInput(call, args[0] as Json, content),
+  readResult: readResponse,
+  observeChunks: (call, content) => new ResponsesStreamObserver(call, content),
+};
 
 /** `gen_ai.request.*` attributes of a Responses API request. */
 export function responsesRequestAttributes(body: Json): Attributes {

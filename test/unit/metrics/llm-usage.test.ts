@@ -1,16 +1,11 @@
 import { trace } from '@opentelemetry/api';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { GenAiCall, PriceBook, SHIPPED_PRICES, computeCost } from '../../../instrumentations/genai';
 import type { GenAiTelemetry, ModelPrice } from '../../../instrumentations/genai';
-import {
-  LlmUsage,
-  MAX_ERROR_TYPES,
-  llmUsage,
-  registerLlmUsageMetrics,
-} from '../../../instrumentations/genai/usage-metrics';
+import { LlmUsage, MAX_ERROR_TYPES } from '../../../instrumentations/genai/usage-metrics';
 import type { UsageMeasurement } from '../../../instrumentations/genai/usage-metrics';
-import { sdkRegistry } from '../../../src/metrics/registry';
+import { SelfMetrics } from '../../../src/base/self-metrics';
 
 /** `name{labels} value` lines of an exposition, labels in the order prom-client writes them. */
 async function samples(registry: Registry): Promise<Map<string, number>> {
@@ -35,11 +30,12 @@ function call(over: Partial<UsageMeasurement> = {}): UsageMeasurement {
   };
 }
 
+/** A ledger as a source of self-metrics of its own (not the process's). */
 function fresh(maxModels?: number): { usage: LlmUsage; registry: Registry } {
   const usage = new LlmUsage(maxModels);
-  const registry = new Registry();
-  registerLlmUsageMetrics(usage, registry);
-  return { usage, registry };
+  const metrics = new SelfMetrics();
+  metrics.add(usage);
+  return { usage, registry: metrics.registry };
 }
 
 describe('LLM usage metrics', () => {
@@ -154,11 +150,13 @@ describe('LLM usage metrics', () => {
 });
 
 describe('LLM usage from GenAiCall (the one place OpenAI and Anthropic calls end)', () => {
+  const { usage: llmUsage, registry: sdkRegistry } = fresh();
   const telemetry: GenAiTelemetry = {
     tracer: trace.getTracer('test'),
     metrics: undefined,
     prices: new PriceBook([SHIPPED_PRICES]),
     content: undefined,
+    usage: llmUsage,
   };
   const find = (provider: string, model: string) =>
     llmUsage.records().find((r) => r.provider === provider && r.model === model);
