@@ -19,7 +19,7 @@ const LogsRequest = root.lookupType(
 );
 // The dev backend's seeded PRNG (built code, as bench/exporter.mjs runs against it): the same
 // seed fails the same requests on every run.
-const { createRandom } = require('../dist/src/dev-backend/prng.js');
+const { createRandom } = require('../dist/dev-backend/prng.js');
 
 const MAX_IDS = 4_000_000;
 let seen = new Uint8Array(MAX_IDS);

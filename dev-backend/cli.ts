@@ -7,12 +7,12 @@
  * flushes the file and prints the final summary.
  */
 import { resolve } from 'node:path';
-import { parseCommandLine } from '../cli/args';
-import type { CommandArgs } from '../cli/args';
-import { DevBackendDataFileFailedError, DevBackendListenFailedError } from '../base/errors';
-import { VERSION } from '../base/version';
+import { parseCommandLine } from '../src/base/cli-args';
+import type { CommandArgs } from '../src/base/cli-args';
+import { VERSION } from '../src/base/version';
 import { SprintLensBackend } from './backend';
 import { DataFileWriter } from './data-file';
+import { DevBackendDataFileFailedError, DevBackendListenFailedError } from './errors';
 import { DEV_BACKEND_USAGE, describeFaults, parseDevBackendFlags } from './flags';
 import type { DevBackendFlags } from './flags';
 import { DEV_SUMMARY_PATH } from './server';

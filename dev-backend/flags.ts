@@ -4,7 +4,7 @@
  * A flag is `--name value` or `--name=value`. Every value is checked up front: a bad one
  * stops the command with {@link DevBackendInvalidFlagError} naming the flag, the value
  * and what was expected, rather than starting a backend that behaves unexpectedly. The
- * splitting and the checks are the CLI's shared ones (src/cli/args.ts); this file holds the
+ * splitting and the checks are the CLI's shared ones (src/base/cli-args.ts); this file holds the
  * flag table.
  */
 import {
@@ -14,9 +14,9 @@ import {
   integerValue,
   readFlags,
   withCodedFlagErrors,
-} from '../cli/args';
-import type { FlagTable, ReadFlags, ValueParser } from '../cli/args';
-import { DevBackendInvalidFlagError } from '../base/errors';
+} from '../src/base/cli-args';
+import type { FlagTable, ReadFlags, ValueParser } from '../src/base/cli-args';
+import { DevBackendInvalidFlagError } from './errors';
 import type { FaultScript } from './faults';
 import { ROUTE_NAMES } from './types';
 import type { RouteName } from './types';

@@ -8,8 +8,9 @@
  * faults from a declarative script. By default it also keeps everything it received for
  * assertions; the CLI turns that off and streams to a file instead.
  *
- * Only Node's standard library and this package are used, so it runs from an install
- * that has no devDependencies.
+ * Only Node's standard library and the package's bottom layer (`src/base/`) are used, so it
+ * runs from an install that has no devDependencies. It sits beside the runtime: only the CLI
+ * (`src/cli/main.ts`) loads it, when its command runs.
  *
  * @example
  * ```ts

@@ -9,7 +9,7 @@
  * One table drives both decoders (`otlp-protobuf.ts` for the wire format, `otlp-json.ts`
  * for OTLP/JSON), so the two formats cannot drift apart.
  */
-import { SEVERITY_NAMES } from '../sampling/severity';
+import { SEVERITY_NAMES } from './backend-api';
 
 /** Scalar field types used by OTLP. */
 export type ScalarType =

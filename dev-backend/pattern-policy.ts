@@ -14,7 +14,7 @@
  * to 3 significant digits so that small wobbles of a steady rate do not make every report
  * a new policy, and rounding down keeps the pattern under its budget.
  */
-import { MAX_POLICY_PATTERNS, PATTERN_ID } from '../sampling/sampling-policy';
+import { MAX_POLICY_PATTERNS, PATTERN_ID } from './backend-api';
 import { DEFAULT_POLICY } from './policy';
 import type { PolicyInput } from './policy';
 import type { PatternReport } from './patterns';

@@ -1,8 +1,10 @@
 /**
  * A small reader of the protobuf wire format, for the OTLP decoder.
  *
- * The dev backend ships in the package, so it cannot use `protobufjs` (a devDependency);
- * OTLP needs only a handful of wire-format primitives, written here. Input is hostile until
+ * The dev backend ships in the package, so a protobuf library would be installed in every app
+ * that uses sprintlens; OTLP needs only a handful of wire-format primitives, written here
+ * (measured against `protobufjs` and `@bufbuild/protobuf` in docs/dependencies.md, and checked
+ * against `protobufjs` with the official `.proto` files by the tests). Input is hostile until
  * proven otherwise: every length is checked against the bytes actually left in the current
  * message, varints are bounded to 10 bytes, and nothing is allocated from a length before
  * that check, so a truncated or forged body ends in a {@link ProtobufError}, never in a hang,

@@ -6,8 +6,8 @@
  * whatever the traffic: every grouping has a cap, past which new keys are folded into one
  * `(other)` entry, and latencies go into a fixed-size sketch.
  */
-import { SEVERITY_NAMES, severityClass } from '../sampling/severity';
-import type { SeverityName as SeverityClassName } from '../sampling/severity';
+import { SEVERITY_NAMES, severityClassOf } from './backend-api';
+import type { SeverityClassName } from './backend-api';
 import { LatencySketch } from './latency-sketch';
 import type { LatencyStats } from './latency-sketch';
 import { logRecordsOf, metricDataOf, metricsOf, spansOf } from './otlp-types';
@@ -201,7 +201,7 @@ function durationMs(span: ReceivedSpan): number | undefined {
 export function severityOf(record: { severityNumber: number; severityText: string }): SeverityName {
   const { severityNumber } = record;
   if (severityNumber >= 1 && severityNumber <= 24) {
-    return SEVERITY_NAMES[severityClass(severityNumber)] as SeverityName;
+    return severityClassOf(severityNumber);
   }
   const upper = record.severityText.trim().toUpperCase();
   if (upper === 'WARNING') return 'WARN';

@@ -27,9 +27,13 @@ export const LAYERS = [
   },
 ];
 
-/** The development backend: a tool beside the runtime, which only the CLI may start. */
+/**
+ * The development backend: a tool beside the runtime, which only the CLI may start (lazily), and
+ * which may itself import only the bottom layer.
+ */
 const DEV_BACKEND = 'dev-backend/';
 const DEV_BACKEND_USERS = ['src/cli/main.ts'];
+const DEV_BACKEND_MAY_IMPORT = LAYERS[0].paths;
 
 function place(relative) {
   for (let index = 0; index < LAYERS.length; index++) {
@@ -57,7 +61,19 @@ const rule = {
         .relative(root, path.resolve(path.dirname(context.filename), spec))
         .split(path.sep)
         .join('/');
-      if (target.startsWith(DEV_BACKEND) && !file.startsWith(DEV_BACKEND)) {
+      if (file.startsWith(DEV_BACKEND)) {
+        if (
+          !target.startsWith(DEV_BACKEND) &&
+          !DEV_BACKEND_MAY_IMPORT.some((prefix) => target.startsWith(prefix))
+        ) {
+          context.report({
+            node,
+            message: `${file} imports ${target}: the dev backend may import only ${DEV_BACKEND_MAY_IMPORT.join(', ')} (the bottom layer).`,
+          });
+        }
+        return;
+      }
+      if (target.startsWith(DEV_BACKEND)) {
         if (!DEV_BACKEND_USERS.includes(file)) {
           context.report({
             node,

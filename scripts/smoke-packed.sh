@@ -14,10 +14,16 @@ trap 'rm -rf "$work"' EXIT
 npm pack --pack-destination "$work" >/dev/null
 tarball="$(ls "$work"/sprintlens-*.tgz)"
 echo "packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
-if tar -tzf "$tarball" | grep -E 'package/(test|bench|src|examples)/|\.ts$' | grep -v '\.d\.m\?ts$' ; then
+if tar -tzf "$tarball" | grep -E 'package/(test|bench|src|examples|dev-backend)/|\.ts$' | grep -v '\.d\.m\?ts$' ; then
   echo "unexpected files in the package" >&2
   exit 1
 fi
+# The dev backend ships beside the runtime (dist/dev-backend), for `npx sprintlens dev-backend`.
+tar -tzf "$tarball" > "$work/files.txt"
+grep -q '^package/dist/dev-backend/cli\.js$' "$work/files.txt" || {
+  echo "dist/dev-backend is missing from the package" >&2
+  exit 1
+}
 
 app="$work/app"
 mkdir -p "$app"
@@ -55,8 +61,10 @@ echo "import-in-the-middle copies installed: $copies"
 version="$("$node" node_modules/.bin/sprintlens --version)"
 echo "cli --version: $version"
 
-# dev-backend from the published files alone (no devDependencies here: its OTLP decoder must
-# not need protobufjs), receiving a span from an app started with --require.
+# dev-backend from the published files alone (no devDependencies here, and no protobuf library
+# in a user's install: its OTLP decoder is its own), receiving a span from an app started with
+# --require.
+[[ ! -e node_modules/protobufjs ]] || { echo "protobufjs is in a user's install" >&2; exit 1; }
 "$node" node_modules/.bin/sprintlens dev-backend --port 0 --data-file dev-data.jsonl --quiet \
   > dev-backend.out 2>&1 &
 backend_pid=$!

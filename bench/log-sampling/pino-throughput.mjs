@@ -90,17 +90,19 @@ async function child(variant, endpoint, lines) {
       exporter: new OTLPLogExporter({ url: endpoint + '/v1/logs' }),
     });
     let processor = batch;
+    let sampler;
     if (variant !== 'sprintlens-nosampling') {
       const sampling = createLogSampling({
         downstream: batch,
         scope: variant === 'sprintlens-all' ? 'all' : 'export',
-        setActive: true,
       });
       processor = sampling.processor;
+      sampler = sampling.sampler;
     }
     provider = new LoggerProvider({ processors: [processor] });
     const instrumentation = new PinoInstrumentation();
     instrumentation.setLoggerProvider(provider);
+    instrumentation.setLogSampler(sampler); // as start() does
     setups.push(instrumentation);
   } else if (variant === 'contrib') {
     const { PinoInstrumentation } = fromBench('@opentelemetry/instrumentation-pino');

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startLlmServer } from '../../test/support/llm-server';
-import type { DevSummarySnapshot } from '../../src/dev-backend/summary';
+import type { DevSummarySnapshot } from '../../dev-backend/summary';
 
 /** The repository root (this file runs from examples/demo/.build/examples/demo/). */
 const ROOT = resolve(__dirname, '../../../../..');

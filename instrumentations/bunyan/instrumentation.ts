@@ -1,13 +1,9 @@
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-} from '@opentelemetry/instrumentation';
-import { VERSION } from '../../src/base/version';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { LogInstrumentationConfig } from '../logs-common/config';
+import { LogInstrumentationBase } from '../logs-common/instrumentation';
 import { handleLine, SourceLine } from '../logs-common/line';
 import type { LineSource } from '../logs-common/line';
 import { isModuleNamespace, reportLoaderPath } from '../logs-common/loader-path';
-import { registerLogMetrics } from '../logs-common/metrics';
 import { NUMERIC_LEVEL_NAMES, severityFromNumericLevel } from '../logs-common/severity';
 import { addTraceFields } from '../logs-common/trace-fields';
 import { unsupportedVersionDefinition } from '../logs-common/unsupported';
@@ -26,10 +22,9 @@ type Emit = BunyanLogger['_emit'];
  * bunyan stringifies it for its streams. There the sampler decides (scope `all`), the
  * correlation fields join the record, and the OTel record is emitted.
  */
-export class BunyanInstrumentation extends InstrumentationBase<LogInstrumentationConfig> {
+export class BunyanInstrumentation extends LogInstrumentationBase {
   constructor(config: LogInstrumentationConfig = {}) {
-    super('@sprintlens/instrumentation-bunyan', VERSION, config);
-    registerLogMetrics();
+    super('@sprintlens/instrumentation-bunyan', config);
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
@@ -73,6 +68,7 @@ export class BunyanInstrumentation extends InstrumentationBase<LogInstrumentatio
           instrumentation.logger,
           instrumentation.getConfig(),
           instrumentation._diag,
+          instrumentation.logSampler,
           BUNYAN_LINES,
           rec as BunyanRecord,
           undefined,

@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { AttributeBounds } from '../logs-common/bounds';
 import { flattenFields, flattenSerializedError } from '../logs-common/attributes';
-import { safeString } from '../logs-common/stringify';
+import { safeString } from '../../src/base/text';
 import { TRACE_FIELD_NAMES } from '../logs-common/trace-fields';
 
 /** A bunyan record: core fields plus the logger's and the call's fields. */

@@ -1,10 +1,8 @@
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
-import { VERSION } from '../../src/base/version';
 import type { LogInstrumentationConfig } from '../logs-common/config';
+import { LogInstrumentationBase } from '../logs-common/instrumentation';
 import { handleLine, SourceLine } from '../logs-common/line';
 import type { LineSource } from '../logs-common/line';
-import { registerLogMetrics } from '../logs-common/metrics';
 import { severityFromName } from '../logs-common/severity';
 import type { ConsoleMethod } from './types';
 import { CONSOLE_METHODS, consoleAttributes, consoleBody, consoleTemplate } from './utils';
@@ -27,10 +25,9 @@ let handling = false;
  * of the arguments as body, the first argument as template when it has format specifiers),
  * emitted in the active context. In sampling scope `all`, a dropped line is not printed.
  */
-export class ConsoleInstrumentation extends InstrumentationBase<LogInstrumentationConfig> {
+export class ConsoleInstrumentation extends LogInstrumentationBase {
   constructor(config: LogInstrumentationConfig = {}) {
-    super('@sprintlens/instrumentation-console', VERSION, config);
-    registerLogMetrics();
+    super('@sprintlens/instrumentation-console', config);
   }
 
   protected init(): InstrumentationModuleDefinition[] {
@@ -68,6 +65,7 @@ export class ConsoleInstrumentation extends InstrumentationBase<LogInstrumentati
           instrumentation.logger,
           instrumentation.getConfig(),
           instrumentation._diag,
+          instrumentation.logSampler,
           CONSOLE_LINES,
           args,
           method,

@@ -2,8 +2,8 @@ import type { Attributes } from '@opentelemetry/api';
 import { format } from 'node:util';
 import type { AttributeBounds } from '../logs-common/bounds';
 import { flattenFields } from '../logs-common/attributes';
-import { safeString } from '../logs-common/stringify';
-import { hasFormatSpecifier } from '../logs-common/template';
+import { safeString } from '../../src/base/text';
+import { hasFormatSpecifier } from '../../src/sampling/printf-template';
 import type { ConsoleMethod } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import type { AttributeBounds } from './bounds';
 import { logCounters } from './counters';
-import { boundString, safeStringify, safeString } from './stringify';
+import { cut, safeString, safeStringify } from '../../src/base/text';
 
 /** Options of {@link flattenFields}. */
 export interface FlattenOptions {
@@ -114,7 +114,7 @@ function addField(state: FlattenState, key: string, value: unknown, depth: numbe
       return;
     }
     if (depth >= state.bounds.maxDepth) {
-      put(state, key, safeStringify(value, state.bounds.maxStringLength));
+      put(state, key, safeStringify(value, { maxLength: state.bounds.maxStringLength }));
       return;
     }
     state.seen.add(value);
@@ -134,10 +134,10 @@ function addError(state: FlattenState, key: string, error: Error): void {
 /** `<base>type`, `<base>message` and `<base>stacktrace` (bounded four times longer) of an error. */
 function putException(state: FlattenState, base: string, error: object): void {
   const max = state.bounds.maxStringLength;
-  put(state, base + 'type', boundString(safeString(readSafely(error, 'name') ?? 'Error'), max));
-  put(state, base + 'message', boundString(safeString(readSafely(error, 'message') ?? ''), max));
+  put(state, base + 'type', cut(safeString(readSafely(error, 'name') ?? 'Error'), max));
+  put(state, base + 'message', cut(safeString(readSafely(error, 'message') ?? ''), max));
   const stack = readSafely(error, 'stack');
-  if (typeof stack === 'string') put(state, base + 'stacktrace', boundString(stack, max * 4));
+  if (typeof stack === 'string') put(state, base + 'stacktrace', cut(stack, max * 4));
 }
 
 function readSafely(error: object, name: 'name' | 'message' | 'stack'): unknown {
@@ -151,7 +151,7 @@ function readSafely(error: object, name: 'name' | 'message' | 'stack'): unknown 
 function scalar(value: unknown, bounds: AttributeBounds): AttributeValue {
   switch (typeof value) {
     case 'string':
-      return boundString(value, bounds.maxStringLength);
+      return cut(value, bounds.maxStringLength);
     case 'number':
     case 'boolean':
       return value;
@@ -162,7 +162,7 @@ function scalar(value: unknown, bounds: AttributeBounds): AttributeValue {
         const time = value.getTime();
         return Number.isNaN(time) ? 'Invalid Date' : value.toISOString();
       }
-      return value === null ? 'null' : boundString(safeString(value), bounds.maxStringLength);
+      return value === null ? 'null' : cut(safeString(value), bounds.maxStringLength);
   }
 }
 
@@ -175,11 +175,11 @@ function arrayValue(array: unknown[], bounds: AttributeBounds): AttributeValue {
       array.every((v) => typeof v === first)
     ) {
       return first === 'string'
-        ? (array as string[]).map((s) => boundString(s, bounds.maxStringLength))
+        ? (array as string[]).map((s) => cut(s, bounds.maxStringLength))
         : (array as number[] | boolean[]);
     }
   }
-  return safeStringify(array, bounds.maxStringLength);
+  return safeStringify(array, { maxLength: bounds.maxStringLength });
 }
 
 function put(state: FlattenState, key: string, value: AttributeValue): void {

@@ -1,12 +1,8 @@
 import type { Attributes, Logger, SeverityNumber } from '@opentelemetry/api';
-import {
-  PATTERN_ID_ATTRIBUTE,
-  SAMPLE_RATE_ATTRIBUTE,
-  TEMPLATE_ATTRIBUTE,
-} from '../../src/sampling/log-sampler';
-import type { LogSampleDecision } from '../../src/sampling/log-sampler';
+import { cut } from '../../src/base/text';
+import { TEMPLATE_ATTRIBUTE } from '../../src/sampling/log-sampler';
+import type { LogSampler } from '../../src/sampling/log-sampler';
 import type { AttributeBounds } from './bounds';
-import { boundString } from './stringify';
 
 /** One log line, ready to become an OTel log record. */
 export interface LogLine {
@@ -18,31 +14,49 @@ export interface LogLine {
   readonly attributes: Attributes;
   /** The message before interpolation, when the logger has it. */
   readonly template?: string;
-  /** The decision taken before the write (scope `all`), attached so nobody decides twice. */
-  readonly decision?: LogSampleDecision;
   /** Time of the line in milliseconds since the epoch, when the logger recorded one. */
   readonly timestamp?: number;
+  /**
+   * The sampler that decided the line before the write (`decideLine`), with its decision: it
+   * travels to the sampling processor in the sampler's hand-off, not as attributes.
+   */
+  readonly decidedBy?: LogSampler | undefined;
+  readonly patternId?: string;
+  readonly patternTemplate?: string;
+  readonly sampleRate?: number;
 }
 
 /**
  * Emits `line` through `logger` in the active context (so the record carries the active trace
- * and span ids). Without a decision, a known template travels as `log.record.template` for the
- * sampling processor to use.
+ * and span ids). A decided line's decision is handed to the sampling processor for the
+ * duration of the emit, which writes the decision attributes; an undecided line carries its
+ * printf template as `log.record.template` (the processor's input, or, with sampling off,
+ * what is exported).
  */
 export function emitLine(logger: Logger, line: LogLine, bounds: AttributeBounds): void {
-  const attributes = line.attributes;
-  if (line.decision !== undefined) {
-    attributes[PATTERN_ID_ATTRIBUTE] = line.decision.patternId;
-    attributes[TEMPLATE_ATTRIBUTE] = line.decision.template;
-    attributes[SAMPLE_RATE_ATTRIBUTE] = line.decision.sampleRate;
-  } else if (line.template !== undefined) {
-    attributes[TEMPLATE_ATTRIBUTE] = boundString(line.template, bounds.maxStringLength);
+  const decidedBy = line.decidedBy;
+  if (decidedBy === undefined && line.template !== undefined) {
+    line.attributes[TEMPLATE_ATTRIBUTE] = cut(line.template, bounds.maxStringLength);
   }
-  logger.emit({
+  const record = {
     severityNumber: line.severityNumber,
     severityText: line.severityText,
-    body: boundString(line.body, bounds.maxBodyLength),
-    attributes,
+    body: cut(line.body, bounds.maxBodyLength),
+    attributes: line.attributes,
     timestamp: line.timestamp,
-  });
+  };
+  if (decidedBy === undefined) {
+    logger.emit(record);
+    return;
+  }
+  const handoff = decidedBy.handoff;
+  handoff.patternId = line.patternId ?? '';
+  handoff.template = line.patternTemplate ?? '';
+  handoff.sampleRate = line.sampleRate ?? 1;
+  handoff.pending = true;
+  try {
+    logger.emit(record);
+  } finally {
+    handoff.pending = false; // not taken (no sampling processor on this provider): withdrawn
+  }
 }

@@ -5,13 +5,14 @@ import type {
   SeverityNumber,
   SpanContext,
 } from '@opentelemetry/api';
-import type { LogSampleInput } from '../../src/sampling/log-sampler';
+import type { LogSampler } from '../../src/sampling/log-sampler';
 import { DEFAULT_BOUNDS } from './bounds';
 import type { AttributeBounds } from './bounds';
 import type { LogInstrumentationConfig } from './config';
 import { logCounters } from './counters';
 import { emitLine } from './emit';
-import { decideLine, DROP_LINE, DROP_RECORD } from './sampling';
+import { decideLine, DROP_LINE, DROP_RECORD, KEEP, UNDECIDED } from './sampling';
+import type { LineVerdict } from './sampling';
 import { activeSpanContext } from './trace-fields';
 
 /**
@@ -45,12 +46,11 @@ export interface LineSource<S, C> extends LineBuilder<S> {
 }
 
 /**
- * One line on its way through {@link handleLine}, and the sampler's input: its `message` is the
- * body, built at most once and only when asked for (with a template the sampler does not ask,
- * so a dropped templated line is never formatted).
+ * One line on its way through {@link handleLine}: its `message` is the body, built at most once
+ * and only when asked for (with a template the sampler does not ask, so a dropped templated
+ * line is never formatted).
  */
-export class SourceLine<S> implements LogSampleInput {
-  traceId: string | undefined = undefined;
+export class SourceLine<S> {
   private body: string | undefined = undefined;
 
   constructor(
@@ -71,15 +71,18 @@ export class SourceLine<S> implements LogSampleInput {
 
 /**
  * The per-line flow of winston, bunyan and console, before the logger writes the line: read it,
- * ask the sampler ({@link decideLine}), emit the record unless it was dropped or record sending
+ * ask `sampler` ({@link decideLine}), emit the record unless it was dropped or record sending
  * is off, and add the correlation fields while a span is active. Returns false when the line
  * is dropped (scope `all`): the logger must not write it. Never throws: an internal error is
  * counted and the line is written as usual.
+ *
+ * @param sampler the instrumentation's sampler (`LogInstrumentationBase.logSampler`), if any.
  */
 export function handleLine<S, C>(
   logger: Logger,
   config: LogInstrumentationConfig,
   diag: DiagLogger,
+  sampler: LogSampler | undefined,
   source: LineSource<S, C>,
   subject: S,
   context: C,
@@ -88,9 +91,27 @@ export function handleLine<S, C>(
     const line = source.read(subject, context);
     if (line === undefined) return true;
     const spanContext = activeSpanContext();
-    line.traceId = spanContext?.traceId;
-    const verdict = decideLine(line);
-    if (verdict === DROP_LINE) return false;
+    let verdict: LineVerdict = UNDECIDED;
+    let patternId = '';
+    let patternTemplate = '';
+    let sampleRate = 1;
+    if (sampler !== undefined) {
+      const template = line.template;
+      verdict = decideLine(
+        sampler,
+        line.severityNumber,
+        template === undefined ? line.message : '',
+        template,
+        spanContext?.traceId,
+      );
+      if (verdict === DROP_LINE) return false;
+      if (verdict === KEEP) {
+        // Read now: building the record may run app code (getters) that logs and decides.
+        patternId = sampler.outId;
+        patternTemplate = sampler.outTemplate;
+        sampleRate = sampler.outSampleRate;
+      }
+    }
     if (config.logSending !== false && verdict !== DROP_RECORD) {
       const severityNumber = line.severityNumber;
       if (logger.enabled({ severityNumber })) {
@@ -103,8 +124,11 @@ export function handleLine<S, C>(
             body: line.message,
             attributes: source.attributes(subject, line, bounds),
             template: line.template,
-            decision: verdict,
             timestamp: source.timestamp?.(subject),
+            decidedBy: verdict === KEEP ? sampler : undefined,
+            patternId,
+            patternTemplate,
+            sampleRate,
           },
           bounds,
         );

@@ -1,40 +1,45 @@
 import { SeverityNumber } from '@opentelemetry/api';
-import { getActiveLogSampler } from '../../src/sampling/log-sampler';
-import type { LogSampleDecision, LogSampleInput } from '../../src/sampling/log-sampler';
+import type { LogSampler } from '../../src/sampling/log-sampler';
 import { logCounters } from './counters';
 
-/** Scope `all` dropped the line: the logger must neither write it nor emit a record. */
-export const DROP_LINE = 'drop-line';
-/** Scope `export` dropped the line: the logger writes it, no record is built. */
-export const DROP_RECORD = 'drop-record';
+/** The sampler failed: write and emit the line undecided (the processor decides its record). */
+export const UNDECIDED = 0;
+/** Kept: emit the record with the decision the sampler left in its `out*` fields. */
+export const KEEP = 1;
+/** Dropped in scope `all`: the logger must neither write the line nor emit a record. */
+export const DROP_LINE = 2;
+/** Dropped in scope `export`: the logger writes the line, no record is built. */
+export const DROP_RECORD = 3;
+
+/** What to do with one line. */
+export type LineVerdict = typeof UNDECIDED | typeof KEEP | typeof DROP_LINE | typeof DROP_RECORD;
 
 /**
- * What to do with one line: a decision to attach to its record, {@link DROP_LINE},
- * {@link DROP_RECORD}, or `undefined` (no active sampler, or it failed: write and emit without
- * a decision, so the processor decides if there is one).
+ * The one decision site of the log line path: asks `sampler` about a line *before* the logger
+ * serialises it. A kept line's decision is left in the sampler's `outId`, `outTemplate` and
+ * `outSampleRate` (read them before anything else can log). In scope `all` a dropped line is
+ * not written; in scope `export` it is written but no record is built for it: the processor
+ * would drop that record anyway, and not building it is most of the cost of an instrumented
+ * line. ERROR and FATAL are never dropped, whatever the sampler says. Never throws: a failing
+ * sampler must not cost the app its logs, so the line goes on undecided, counted once.
+ *
+ * @param message the line after interpolation; not read when there is a `template` (pass `''`).
  */
-export type LineVerdict = LogSampleDecision | typeof DROP_LINE | typeof DROP_RECORD | undefined;
-
-/**
- * Asks the active sampler about a line *before* the logger serialises it. In scope `all` a
- * dropped line is not written; in scope `export` it is written as usual but no record is built
- * for it: the processor would drop that record anyway, and not building it is most of the cost
- * of an instrumented line. Either way the sampler is asked exactly once per line, and kept
- * records carry the decision so the processor does not decide twice. ERROR and FATAL are never
- * dropped, whatever the sampler says.
- */
-export function decideLine(input: LogSampleInput): LineVerdict {
-  const sampler = getActiveLogSampler();
-  if (sampler === undefined) return undefined;
-  let decision: LogSampleDecision;
+export function decideLine(
+  sampler: LogSampler,
+  severityNumber: number,
+  message: string,
+  template: string | undefined,
+  traceId: string | undefined,
+): LineVerdict {
+  let keep: boolean;
   try {
-    decision = sampler.decide(input);
+    keep = sampler.decideRecord(severityNumber, message, template, traceId);
   } catch {
-    // A failing sampler must not cost the app its logs: the line goes on undecided, counted.
     sampler.failures++;
-    return undefined;
+    return UNDECIDED;
   }
-  if (decision.keep || input.severityNumber >= SeverityNumber.ERROR) return decision;
+  if (keep || severityNumber >= SeverityNumber.ERROR) return KEEP;
   if (sampler.scope === 'all') {
     logCounters.linesNotWritten++;
     return DROP_LINE;

@@ -1,20 +1,17 @@
 import type { Attributes, SpanContext } from '@opentelemetry/api';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-} from '@opentelemetry/instrumentation';
-import { VERSION } from '../../src/base/version';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { safeString } from '../../src/base/text';
+import type { LogSampler } from '../../src/sampling/log-sampler';
 import { flattenFields } from '../logs-common/attributes';
 import { DEFAULT_BOUNDS } from '../logs-common/bounds';
 import type { LogInstrumentationConfig } from '../logs-common/config';
 import { emitLine } from '../logs-common/emit';
+import { LogInstrumentationBase } from '../logs-common/instrumentation';
 import { isModuleNamespace, reportLoaderPath } from '../logs-common/loader-path';
 import { logCounters } from '../logs-common/counters';
-import { registerLogMetrics } from '../logs-common/metrics';
-import { decideLine, DROP_LINE, DROP_RECORD } from '../logs-common/sampling';
+import { decideLine, DROP_LINE, DROP_RECORD, KEEP, UNDECIDED } from '../logs-common/sampling';
 import type { LineVerdict } from '../logs-common/sampling';
 import { severityFromNumericLevel } from '../logs-common/severity';
-import { safeString } from '../logs-common/stringify';
 import { activeSpanContext, addTraceFields } from '../logs-common/trace-fields';
 import { unsupportedVersionDefinition } from '../logs-common/unsupported';
 import type { LogMethodHook, PinoLogger, PinoModule, PinoWrite } from './types';
@@ -31,13 +28,18 @@ export const PINO_PATCHED = Symbol.for('sprintlens.pino.patched');
 /**
  * The hand-off between the level-method hook (which sees the template and decides) and pino's
  * internal write (which sees the merged object and the formatted message). Logging is
- * synchronous, so one slot per process is enough; the write clears it.
+ * synchronous, so one slot per instrumentation is enough; the write clears it.
  */
 interface PendingCall {
   /** Set by our hook: the other fields are its findings (a write without it looks itself). */
   hooked: boolean;
   template: string | undefined;
   verdict: LineVerdict;
+  /** The sampler that decided (verdict {@link KEEP}) and its decision. */
+  decidedBy: LogSampler | undefined;
+  patternId: string;
+  patternTemplate: string;
+  sampleRate: number;
   /** The active span the hook found, for the correlation fields: looked up once per line. */
   spanContext: SpanContext | undefined;
 }
@@ -45,20 +47,24 @@ interface PendingCall {
 /**
  * pino 9 and 10: every line becomes an OTel log record (severity, formatted message as body,
  * merge object and child bindings as attributes, printf template), pino's own output gains
- * `trace_id`/`span_id`/`trace_flags` while a span is active, and with sampling scope `all`
- * the sampler decides in pino's `logMethod` hook, before pino formats or serialises anything.
+ * `trace_id`/`span_id`/`trace_flags` while a span is active, and the sampler decides in pino's
+ * `logMethod` hook, before pino formats or serialises anything: in scope `all` a dropped line
+ * ends there.
  */
-export class PinoInstrumentation extends InstrumentationBase<LogInstrumentationConfig> {
+export class PinoInstrumentation extends LogInstrumentationBase {
   private readonly pending: PendingCall = {
     hooked: false,
     template: undefined,
-    verdict: undefined,
+    verdict: UNDECIDED,
+    decidedBy: undefined,
+    patternId: '',
+    patternTemplate: '',
+    sampleRate: 1,
     spanContext: undefined,
   };
 
   constructor(config: LogInstrumentationConfig = {}) {
-    super('@sprintlens/instrumentation-pino', VERSION, config);
-    registerLogMetrics();
+    super('@sprintlens/instrumentation-pino', config);
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
@@ -169,26 +175,36 @@ export class PinoInstrumentation extends InstrumentationBase<LogInstrumentationC
     return function sprintlensLogMethod(this: PinoLogger, args, method, level): void {
       if (instrumentation.isEnabled()) {
         let template: string | undefined;
-        let verdict: LineVerdict;
+        let verdict: LineVerdict = UNDECIDED;
         let spanContext: SpanContext | undefined;
+        const sampler = instrumentation.logSampler;
         try {
           readCallShape(args, shape);
           template = shape.template;
           spanContext = activeSpanContext();
-          verdict = decideLine({
-            severityNumber: severityFromNumericLevel(level),
-            message: shape.message,
-            template,
-            traceId: spanContext?.traceId,
-          });
+          if (sampler !== undefined) {
+            verdict = decideLine(
+              sampler,
+              severityFromNumericLevel(level),
+              template === undefined ? shape.message : '',
+              template,
+              spanContext?.traceId,
+            );
+          }
         } catch {
-          verdict = undefined;
+          verdict = UNDECIDED;
         }
         if (verdict === DROP_LINE) return; // scope all: pino neither formats nor writes it
         pending.hooked = true;
         pending.template = template;
         pending.verdict = verdict;
         pending.spanContext = spanContext;
+        if (verdict === KEEP && sampler !== undefined) {
+          pending.decidedBy = sampler;
+          pending.patternId = sampler.outId;
+          pending.patternTemplate = sampler.outTemplate;
+          pending.sampleRate = sampler.outSampleRate;
+        }
       }
       try {
         if (next !== undefined) next.call(this, args, method, level);
@@ -210,7 +226,8 @@ export class PinoInstrumentation extends InstrumentationBase<LogInstrumentationC
     const pending = this.pending;
     const write = original as PinoWrite;
     const wrapped: PinoWrite = function sprintlensWrite(this: PinoLogger, obj, msg, num): void {
-      const { hooked, template, verdict } = pending;
+      const { hooked, template, verdict, decidedBy, patternId, patternTemplate, sampleRate } =
+        pending;
       const hookSpanContext = pending.spanContext;
       clearPending(pending);
       if (!instrumentation.isEnabled()) {
@@ -220,8 +237,18 @@ export class PinoInstrumentation extends InstrumentationBase<LogInstrumentationC
       const config = instrumentation.getConfig();
       if (config.logSending !== false && verdict !== DROP_RECORD) {
         try {
-          const decision = verdict === DROP_LINE ? undefined : verdict;
-          instrumentation.emitRecord({ logger: this, obj, msg, num, template, decision, symbols });
+          instrumentation.emitRecord({
+            logger: this,
+            obj,
+            msg,
+            num,
+            symbols,
+            template,
+            decidedBy: verdict === KEEP ? decidedBy : undefined,
+            patternId,
+            patternTemplate,
+            sampleRate,
+          });
         } catch (error) {
           logCounters.emitFailures++;
           instrumentation._diag.debug('could not emit a pino log record', error);
@@ -264,9 +291,13 @@ export class PinoInstrumentation extends InstrumentationBase<LogInstrumentationC
     obj: unknown;
     msg: unknown;
     num: number;
-    template: string | undefined;
-    decision: Exclude<LineVerdict, typeof DROP_LINE | typeof DROP_RECORD>;
     symbols: PinoModule['symbols'];
+    template: string | undefined;
+    /** The sampler that decided in the hook, and its decision. */
+    decidedBy: LogSampler | undefined;
+    patternId: string;
+    patternTemplate: string;
+    sampleRate: number;
   }): void {
     const { logger, obj, num, symbols } = call;
     const severityNumber = severityFromNumericLevel(num);
@@ -301,7 +332,10 @@ export class PinoInstrumentation extends InstrumentationBase<LogInstrumentationC
         body: typeof body === 'string' ? body : body === undefined ? '' : safeString(body),
         attributes,
         template: call.template,
-        decision: call.decision,
+        decidedBy: call.decidedBy,
+        patternId: call.patternId,
+        patternTemplate: call.patternTemplate,
+        sampleRate: call.sampleRate,
       },
       bounds,
     );
@@ -311,7 +345,8 @@ export class PinoInstrumentation extends InstrumentationBase<LogInstrumentationC
 function clearPending(pending: PendingCall): void {
   pending.hooked = false;
   pending.template = undefined;
-  pending.verdict = undefined;
+  pending.verdict = UNDECIDED;
+  pending.decidedBy = undefined;
   pending.spanContext = undefined;
 }
 

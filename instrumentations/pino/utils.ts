@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { AttributeBounds } from '../logs-common/bounds';
 import { flattenFields } from '../logs-common/attributes';
 import { NUMERIC_LEVEL_NAMES } from '../logs-common/severity';
-import { hasFormatSpecifier } from '../logs-common/template';
+import { hasFormatSpecifier } from '../../src/sampling/printf-template';
 import type { PinoLogger } from './types';
 
 /** What a level method's arguments say before pino formats them. */

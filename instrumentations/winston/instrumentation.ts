@@ -1,13 +1,9 @@
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-} from '@opentelemetry/instrumentation';
-import { VERSION } from '../../src/base/version';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { LogInstrumentationConfig } from '../logs-common/config';
+import { LogInstrumentationBase } from '../logs-common/instrumentation';
 import { handleLine, SourceLine } from '../logs-common/line';
 import type { LineSource } from '../logs-common/line';
 import { isModuleNamespace, reportLoaderPath } from '../logs-common/loader-path';
-import { registerLogMetrics } from '../logs-common/metrics';
 import { severityFromName } from '../logs-common/severity';
 import { addTraceFields } from '../logs-common/trace-fields';
 import { unsupportedVersionDefinition } from '../logs-common/unsupported';
@@ -28,10 +24,9 @@ type Write = WinstonLogger['write'];
  * any format runs. There the sampler decides (scope `all`), the correlation fields join the
  * info object, and the record is emitted with the info object's fields as attributes.
  */
-export class WinstonInstrumentation extends InstrumentationBase<LogInstrumentationConfig> {
+export class WinstonInstrumentation extends LogInstrumentationBase {
   constructor(config: LogInstrumentationConfig = {}) {
-    super('@sprintlens/instrumentation-winston', VERSION, config);
-    registerLogMetrics();
+    super('@sprintlens/instrumentation-winston', config);
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
@@ -73,6 +68,7 @@ export class WinstonInstrumentation extends InstrumentationBase<LogInstrumentati
           instrumentation.logger,
           instrumentation.getConfig(),
           instrumentation._diag,
+          instrumentation.logSampler,
           WINSTON_LINES,
           info as WinstonInfo,
           this,

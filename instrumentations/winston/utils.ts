@@ -2,8 +2,8 @@ import type { Attributes } from '@opentelemetry/api';
 import { format } from 'node:util';
 import type { AttributeBounds } from '../logs-common/bounds';
 import { flattenFields } from '../logs-common/attributes';
-import { safeString } from '../logs-common/stringify';
-import { countFormatSpecifiers } from '../logs-common/template';
+import { safeString } from '../../src/base/text';
+import { countFormatSpecifiers } from '../../src/sampling/printf-template';
 import { TRACE_FIELD_NAMES } from '../logs-common/trace-fields';
 
 /** triple-beam's symbols, shared by winston, logform and every transport. */

@@ -1,6 +1,9 @@
 /**
  * Command-line arguments, the one way every `sprintlens` command reads them.
  *
+ * A small utility of the bottom layer, so that both the CLI (`src/cli/`) and the dev backend
+ * (`dev-backend/`, which may import only `src/base/`) read flags the same way.
+ *
  * A command describes its flags in a {@link FlagTable}: switches (no value) and flags with a
  * value, each with a parser that checks the value. {@link readFlags} splits the arguments with
  * `util.parseArgs` and checks everything its strict mode would; a problem is a
@@ -9,7 +12,7 @@
  * a bad argument prints one line (`sprintlens <command>: <code> <flag>: <problem>`) and exits 2.
  */
 import { parseArgs } from 'node:util';
-import { SprintlensError } from '../base/errors';
+import { SprintlensError } from './errors';
 
 /** A flag's value is checked by one of these; it throws a {@link FlagProblem}. */
 export type ValueParser<T> = (value: string, flag: string) => T;

@@ -1,6 +1,7 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
 import type { SprintlensError } from './errors';
+import { safeString, safeStringify } from './text';
 
 /**
  * Internal diagnostics. Everything goes through the OTel `diag` API (so a user's own diag
@@ -73,14 +74,19 @@ function write(level: string, message: string, args: unknown[]): void {
   }
 }
 
+/** Longest rendering of one non-string diagnostic argument (the resolved config fits). */
+const MAX_ARGUMENT_LENGTH = 16_384;
+
 function stringify(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
+  if (value instanceof Error) {
+    try {
+      return `${safeString(value.name)}: ${safeString(value.message)}`;
+    } catch {
+      return safeString(value); // a getter that throws
+    }
   }
+  return safeStringify(value, { maxLength: MAX_ARGUMENT_LENGTH });
 }
 
 /** Install the stderr logger on the global diag API at `level`. */

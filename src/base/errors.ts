@@ -552,7 +552,11 @@ export class PatternReportFailedError extends SprintlensError {
   }
 }
 
-/** Every code in use. A test checks it against the classes above and `docs/errors.md`. */
+/**
+ * Every code in use by the runtime. A test checks it against the classes above and
+ * `docs/errors.md`. The dev backend's codes (`SL_DEV_BACKEND_…`) live in its own catalogue,
+ * `dev-backend/errors.ts`; the test also checks that no code is in both.
+ */
 export const ERROR_CODES = [
   'SL_CONFIG_INVALID_BOOLEAN',
   'SL_CONFIG_INVALID_NUMBER',
@@ -590,9 +594,6 @@ export const ERROR_CODES = [
   'SL_PATTERN_REPORT_FAILED',
   'SL_CONFIG_INVALID_PRICES_FILE',
   'SL_GENAI_INSTRUMENTATION_FAILED',
-  'SL_DEV_BACKEND_INVALID_FLAG',
-  'SL_DEV_BACKEND_LISTEN_FAILED',
-  'SL_DEV_BACKEND_DATA_FILE_FAILED',
   'SL_DOCTOR_ENDPOINT_REJECTED',
   'SL_CLI_INVALID_ARGUMENT',
 ] as const;
@@ -603,49 +604,11 @@ export const RETIRED_CODES: readonly string[] = [];
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** A cause rendered for a message: the error's class and code, never its payload. */
-function describeCause(cause: unknown): string {
+export function describeCause(cause: unknown): string {
   if (cause instanceof SprintlensError) return cause.code;
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code;
     return typeof code === 'string' ? `${cause.name} ${code}` : cause.name;
   }
   return typeof cause;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dev backend (`sprintlens dev-backend`, `SL_DEV_BACKEND_…`)
-
-/** A `sprintlens dev-backend` flag is unknown or has a bad value; the command does not start. */
-export class DevBackendInvalidFlagError extends SprintlensError {
-  readonly code = 'SL_DEV_BACKEND_INVALID_FLAG';
-  override readonly name = 'DevBackendInvalidFlagError';
-  constructor(flag: string, problem: string) {
-    super(`${flag}: ${problem}. Run \`sprintlens dev-backend --help\` for the flags.`);
-  }
-}
-
-/** The dev backend could not listen on its host and port; the command exits. */
-export class DevBackendListenFailedError extends SprintlensError {
-  readonly code = 'SL_DEV_BACKEND_LISTEN_FAILED';
-  override readonly name = 'DevBackendListenFailedError';
-  constructor(host: string, port: number, cause: unknown) {
-    super(
-      `The dev backend could not listen on ${host}:${port} (${describeCause(cause)}). Choose ` +
-        'another --port (0 picks a free one) or stop what is using it.',
-      { cause },
-    );
-  }
-}
-
-/** The dev backend's data file could not be opened (exit) or written (served on without it). */
-export class DevBackendDataFileFailedError extends SprintlensError {
-  readonly code = 'SL_DEV_BACKEND_DATA_FILE_FAILED';
-  override readonly name = 'DevBackendDataFileFailedError';
-  constructor(path: string, cause: unknown) {
-    super(
-      `The dev backend data file ${JSON.stringify(path.slice(0, 300))} could not be written ` +
-        `(${describeCause(cause)}). Choose a writable --data-file; the directory must exist.`,
-      { cause },
-    );
-  }
 }

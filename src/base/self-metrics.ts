@@ -27,6 +27,11 @@ export interface MetricSpec {
   readonly type: 'counter' | 'gauge' | 'histogram';
   /** Upper bounds of a histogram's buckets (`+Inf` is implied). */
   readonly buckets?: readonly number[];
+  /**
+   * How a gauge's equal series from several sources combine: `sum` (default) or `max` (for a
+   * state or a timestamp, e.g. the last success of any exporter of a signal).
+   */
+  readonly aggregate?: 'sum' | 'max';
 }
 
 /** Where a source writes its values at scrape time. Values of equal series are summed. */
@@ -95,13 +100,22 @@ function seriesKey(labels: Labels | undefined): string {
   return key;
 }
 
-/** Collects sources into a {@link Snapshot}, summing equal series. */
+/** Collects sources into a {@link Snapshot}, summing equal series (or keeping the largest). */
 class SnapshotWriter implements MetricsWriter {
   readonly snapshot: Snapshot = new Map();
 
+  /** @param largest - whether metric `name` keeps the largest value of equal series. */
+  constructor(private readonly largest: (name: string) => boolean = () => false) {}
+
   add(name: string, value: number, labels?: Labels): void {
     if (!Number.isFinite(value)) return;
-    this.series(name, labels).value += value;
+    const fresh = this.snapshot.get(name)?.has(seriesKey(labels)) !== true;
+    const series = this.series(name, labels);
+    series.value = fresh
+      ? value
+      : this.largest(name)
+        ? Math.max(series.value, value)
+        : series.value + value;
   }
 
   histogram(name: string, counts: HistogramCounts, labels?: Labels): void {
@@ -148,6 +162,9 @@ class ScrapedMetric {
   }
   get type(): MetricSpec['type'] {
     return this.spec.type;
+  }
+  get aggregate(): MetricSpec['aggregate'] {
+    return this.spec.aggregate;
   }
 
   get(): Promise<MetricValues> {
@@ -227,7 +244,7 @@ export class SelfMetrics {
   /** The current values, read once per scrape however many metrics ask. */
   snapshot(): Snapshot {
     if (this.cached !== undefined) return this.cached;
-    const writer = new SnapshotWriter();
+    const writer = new SnapshotWriter((name) => this.metrics.get(name)?.aggregate === 'max');
     for (const [name, byKey] of this.retired.snapshot) {
       for (const series of byKey.values()) {
         if (series.histogram !== undefined) writer.histogram(name, series.histogram, series.labels);

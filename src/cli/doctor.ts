@@ -12,8 +12,8 @@ import type { SprintlensError } from '../base/errors';
 import { redactUrl } from '../base/redact-url';
 import { VERSION } from '../base/version';
 import { isSupportedNode, SUPPORTED_NODE } from '../base/node-support';
-import { integerValue, parseCommandLine, readFlags, withCodedFlagErrors } from './args';
-import type { CommandArgs, FlagTable } from './args';
+import { integerValue, parseCommandLine, readFlags, withCodedFlagErrors } from '../base/cli-args';
+import type { CommandArgs, FlagTable } from '../base/cli-args';
 import { findInstalledPackage } from './installed';
 import { probeEndpoint, probeTarget } from './probe';
 import type { ProbeTarget } from './probe';
@@ -81,9 +81,9 @@ export const DOCTOR_COMMAND: CommandArgs<DoctorFlags> = {
 /**
  * `sprintlens doctor`: prints the resolved configuration (secrets redacted), every validation
  * warning with its code, whether the trace endpoint accepts an OTLP request (sent by the
- * exporter's own sender; every failure with its cause), and for each instrumentation the
- * installed version of its package. Returns the exit status: 0 when all is well, 1 when
- * something needs attention, 2 for a bad argument (0 for `--help`).
+ * exporter's own HTTP client and delivery loop; every failure with its cause), and for each
+ * instrumentation the installed version of its package. Returns the exit status: 0 when all is
+ * well, 1 when something needs attention, 2 for a bad argument (0 for `--help`).
  */
 export async function runDoctor(options: DoctorOptions): Promise<number> {
   const parsed = parseCommandLine(DOCTOR_COMMAND, options.args, {

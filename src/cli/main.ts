@@ -2,14 +2,14 @@
 /**
  * The `sprintlens` command: `--version`, `doctor`, `dev-backend`, `help`.
  *
- * Every command reads its arguments the same way (src/cli/args.ts): `--help`/`-h` prints its
+ * Every command reads its arguments the same way (src/base/cli-args.ts): `--help`/`-h` prints its
  * usage and exits 0; a bad command, flag or value prints one line naming it and what was
  * expected, and exits 2.
  */
-import { DEV_BACKEND_COMMAND, runDevBackend } from '../dev-backend/cli';
+import type * as DevBackendCli from '../../dev-backend/cli';
+import { reportArgumentError } from '../base/cli-args';
 import { CliInvalidArgumentError } from '../base/errors';
 import { VERSION } from '../base/version';
-import { reportArgumentError } from './args';
 import { DOCTOR_COMMAND, runDoctor } from './doctor';
 
 const USAGE = `Usage: sprintlens <command> [flags]
@@ -25,16 +25,26 @@ Commands:
   --version               print the version
 `;
 
-/** The commands, by name: how each reads its arguments, and how it runs. */
+/**
+ * The dev backend (`dev-backend/`, beside the runtime), loaded only when its command runs or its
+ * help is asked for: nothing else in the package ever loads it (a lint rule and
+ * test/integration/runtime-isolation.test.ts keep it so).
+ */
+function devBackendCli(): typeof DevBackendCli {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only for `dev-backend`.
+  return require('../../dev-backend/cli') as typeof DevBackendCli;
+}
+
+/** The commands, by name: their usage text, and how each runs. */
 const COMMANDS = {
   doctor: {
-    args: DOCTOR_COMMAND,
+    usage: () => DOCTOR_COMMAND.usage,
     run: (args: readonly string[]) => runDoctor({ args, out: process.stdout, err: process.stderr }),
   },
   'dev-backend': {
-    args: DEV_BACKEND_COMMAND,
+    usage: () => devBackendCli().DEV_BACKEND_COMMAND.usage,
     run: (args: readonly string[]) =>
-      runDevBackend({ args, out: process.stdout, err: process.stderr }),
+      devBackendCli().runDevBackend({ args, out: process.stdout, err: process.stderr }),
   },
 } as const;
 type CommandName = keyof typeof COMMANDS;
@@ -73,7 +83,7 @@ async function main(argv: readonly string[]): Promise<number> {
         return 0;
       }
       if (!isCommand(topic)) return invalid(topic, `unknown command (${EXPECTED})`);
-      process.stdout.write(COMMANDS[topic].args.usage);
+      process.stdout.write(COMMANDS[topic].usage());
       return 0;
     }
     default:

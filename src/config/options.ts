@@ -2,6 +2,7 @@ import type { RedactionOptions } from '../redaction';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 
 /** OTLP/HTTP body encodings. `grpc` is not supported and falls back to `http/protobuf`. */
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
@@ -113,6 +114,12 @@ export interface SprintlensOptions {
   spanProcessors?: SpanProcessor[];
   /** Extra log record processors, run after ours. */
   logRecordProcessors?: LogRecordProcessor[];
+  /**
+   * More OpenTelemetry instrumentations to enable with ours (for example
+   * `@opentelemetry/instrumentation-pg`), on the same providers. Not filtered by
+   * `OTEL_NODE_ENABLED_INSTRUMENTATIONS`: you chose them.
+   */
+  instrumentations?: Instrumentation[];
 }
 
 /** Where one signal is exported to and how. */

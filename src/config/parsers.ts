@@ -12,6 +12,7 @@ import {
 } from '../base/errors';
 import type { ConfigErrorDetails } from '../base/errors';
 import { redactUrl } from '../base/redact-url';
+import { cut, safeStringify } from '../base/text';
 
 /**
  * Value parsers for configuration. Each takes a raw value (a string from the environment or
@@ -39,18 +40,10 @@ function details(
 ): ConfigErrorDetails {
   let shownValue: string | undefined;
   if (!ctx.secret) {
-    const text = typeof raw === 'string' ? show(raw) : safeJson(raw);
-    shownValue = text.length > MAX_SHOWN ? text.slice(0, MAX_SHOWN) + '…' : text;
+    const text = typeof raw === 'string' ? show(raw) : safeStringify(raw, { maxLength: MAX_SHOWN });
+    shownValue = cut(text, MAX_SHOWN);
   }
   return { source: ctx.source, shownValue, expected, fallback: ctx.fallback };
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);

@@ -2,39 +2,23 @@ import {
   ConfigApiKeyWithoutEndpointError,
   ConfigEndpointConflictError,
   ConfigError,
+  ConfigUnsupportedProtocolError,
 } from '../base/errors';
-import { ConfigUnsupportedProtocolError } from '../base/errors';
 import type { SprintlensError } from '../base/errors';
-import { INSTRUMENTATION_NAMES } from './instrumentation-catalogue';
 import { endpointUrl } from '../base/endpoint-url';
 import { VERSION } from '../base/version';
 import { readAppPackage } from './app-package';
 import type { AppPackage } from './app-package';
 import type {
-  Compression,
-  DiagLevelName,
-  LogSamplingScope,
   OtlpProtocol,
   ResolvedConfig,
-  SampledSeverity,
   SignalExportConfig,
   SprintlensOptions,
-  TracesSamplerName,
 } from './options';
-import {
-  bytesParser,
-  enumParser,
-  nameListParser,
-  numberParser,
-  parseBoolean,
-  parseHeaders,
-  parseHttpUrl,
-  parseKeyValueList,
-  parseRate,
-  parseString,
-  severityRatesParser,
-} from './parsers';
+import { enumParser, numberParser, parseHeaders, parseHttpUrl, parseString } from './parsers';
 import type { Parser } from './parsers';
+import { DEFAULT_EXPORT_TIMEOUT_MS, DEFAULT_PROTOCOL, SETTINGS } from './settings';
+import type { Setting } from './settings';
 
 /** The result of {@link resolveConfig}: final values, and what was wrong on the way. */
 export interface ConfigResolution {
@@ -43,46 +27,26 @@ export interface ConfigResolution {
   readonly warnings: readonly SprintlensError[];
 }
 
-/** Defaults, in one place (docs/configuration.md mirrors them; a test checks). */
+/** Defaults, from the configuration table (docs/configuration.md mirrors them; a test checks). */
 export const DEFAULTS = {
-  collectorEndpoint: 'http://localhost:4318',
-  protocol: 'http/protobuf' as OtlpProtocol,
-  exportTimeoutMillis: 10_000,
-  compression: 'auto' as Compression,
-  tracesSampler: 'parentbased_always_on' as TracesSamplerName,
-  tracesSamplerArg: 1,
-  logRates: { TRACE: 0.01, DEBUG: 0.05, INFO: 0.2, WARN: 0.5 } as Record<SampledSeverity, number>,
-  logSamplingScope: 'export' as LogSamplingScope,
-  policyRefreshSeconds: 300,
-  patternReportSeconds: 600,
-  queueMaxBytes: 64 * 1024 * 1024,
-  metricsHost: '127.0.0.1',
-  shutdownTimeoutMillis: 5_000,
-  logLevel: 'warn' as DiagLevelName,
+  collectorEndpoint: SETTINGS.otlpEndpoint.fallback,
+  protocol: DEFAULT_PROTOCOL,
+  exportTimeoutMillis: DEFAULT_EXPORT_TIMEOUT_MS,
+  compression: SETTINGS.compression.fallback,
+  tracesSampler: SETTINGS.tracesSampler.fallback,
+  tracesSamplerArg: SETTINGS.tracesSamplerArg.fallback,
+  logRates: SETTINGS.logRates.fallback,
+  logSamplingScope: SETTINGS.logSamplingScope.fallback,
+  policyRefreshSeconds: SETTINGS.policyRefreshSeconds.fallback,
+  patternReportSeconds: SETTINGS.patternReportSeconds.fallback,
+  queueMaxBytes: SETTINGS.queueMaxBytes.fallback,
+  metricsHost: SETTINGS.metricsHost.fallback,
+  shutdownTimeoutMillis: SETTINGS.shutdownTimeoutMillis.fallback,
+  logLevel: SETTINGS.logLevel.fallback,
 } as const;
 
-const SAMPLERS: readonly TracesSamplerName[] = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-];
-const LOG_LEVELS: readonly DiagLevelName[] = [
-  'none',
-  'error',
-  'warn',
-  'info',
-  'debug',
-  'verbose',
-  'all',
-];
 const SIGNALS = ['traces', 'logs', 'metrics'] as const;
 type Signal = (typeof SIGNALS)[number];
-
-/** Secrets are never echoed in warnings or printed configuration. */
-const SECRET_SOURCES = new Set(['SPRINTLENS_API_KEY', 'options.apiKey']);
 
 /** Environment of the process, as a read-only map. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -111,16 +75,13 @@ export function resolveConfig(
     sources: ReadonlyArray<readonly [source: string, raw: unknown]>,
     parse: Parser<T>,
     fallback: T,
+    secret = false,
   ): T {
     for (const [source, raw] of sources) {
       if (raw === undefined || raw === null) continue;
       if (typeof raw === 'string' && raw.trim() === '') continue; // empty means unset (OTel spec)
       try {
-        return parse(raw, {
-          source,
-          fallback: describe(fallback),
-          secret: SECRET_SOURCES.has(source),
-        });
+        return parse(raw, { source, fallback: describe(fallback), secret });
       } catch (error) {
         if (error instanceof ConfigError) {
           warnings.push(error);
@@ -131,17 +92,19 @@ export function resolveConfig(
     }
     return fallback;
   }
+  /** One row of the configuration table: its option, then its variables, then its default. */
+  function read<T>(row: Setting<T>): T {
+    const sources: (readonly [string, unknown])[] = [];
+    if (row.option !== undefined) sources.push([`options.${row.option}`, options[row.option]]);
+    for (const name of row.env) sources.push([name, env[name]]);
+    return pick(sources, row.parse, row.fallback, row.secret === true);
+  }
   const opt = <K extends keyof SprintlensOptions>(key: K) =>
     [`options.${key}`, options[key]] as const;
   const fromEnv = (name: string) => [name, env[name]] as const;
 
-  const disabled = pick([opt('disabled'), fromEnv('OTEL_SDK_DISABLED')], parseBoolean, false);
-
-  const resourceAttributes = pick(
-    [opt('resourceAttributes'), fromEnv('OTEL_RESOURCE_ATTRIBUTES')],
-    parseKeyValueList,
-    {},
-  );
+  const disabled = read(SETTINGS.disabled);
+  const resourceAttributes = read(SETTINGS.resourceAttributes);
   const app = inputs.appPackage ?? readAppPackage();
   const serviceName = pick(
     [
@@ -174,25 +137,13 @@ export function resolveConfig(
     undefined,
   );
 
-  const endpoint = pick<string | undefined>(
-    [opt('endpoint'), fromEnv('SPRINTLENS_ENDPOINT')],
-    parseHttpUrl,
-    undefined,
-  );
-  const apiKey = pick<string | undefined>(
-    [opt('apiKey'), fromEnv('SPRINTLENS_API_KEY')],
-    parseString,
-    undefined,
-  );
+  const endpoint = read(SETTINGS.endpoint);
+  const apiKey = read(SETTINGS.apiKey);
   const mode = endpoint === undefined ? 'collector' : 'backend';
   if (mode === 'collector' && apiKey !== undefined) {
     warnings.push(new ConfigApiKeyWithoutEndpointError());
   }
-  const collectorBase = pick(
-    [opt('otlpEndpoint'), fromEnv('OTEL_EXPORTER_OTLP_ENDPOINT')],
-    parseHttpUrl,
-    DEFAULTS.collectorEndpoint,
-  );
+  const collectorBase = read(SETTINGS.otlpEndpoint);
   if (mode === 'backend') {
     const ignored = ['OTEL_EXPORTER_OTLP_ENDPOINT', ...SIGNALS.map((s) => signalVar(s, 'ENDPOINT'))]
       .filter((name) => (env[name] ?? '').trim() !== '')
@@ -200,11 +151,7 @@ export function resolveConfig(
     if (ignored.length > 0) warnings.push(new ConfigEndpointConflictError(ignored.join(', ')));
   }
 
-  const baseHeaders = pick(
-    [opt('headers'), fromEnv('OTEL_EXPORTER_OTLP_HEADERS')],
-    parseHeaders,
-    {},
-  );
+  const baseHeaders = read(SETTINGS.headers);
   const timeoutParser = numberParser({ min: 1, max: 600_000, integer: true });
 
   function signalConfig(signal: Signal): SignalExportConfig {
@@ -234,7 +181,7 @@ export function resolveConfig(
           fromEnv('OTEL_EXPORTER_OTLP_PROTOCOL'),
         ],
         parseProtocol,
-        DEFAULTS.protocol,
+        DEFAULT_PROTOCOL,
       ),
       timeoutMillis: pick(
         [
@@ -243,12 +190,11 @@ export function resolveConfig(
           fromEnv('OTEL_EXPORTER_OTLP_TIMEOUT'),
         ],
         timeoutParser,
-        DEFAULTS.exportTimeoutMillis,
+        DEFAULT_EXPORT_TIMEOUT_MS,
       ),
     };
   }
 
-  const positiveSeconds = numberParser({ min: 1, max: 86_400, integer: false });
   const config: ResolvedConfig = {
     disabled,
     serviceName,
@@ -261,100 +207,24 @@ export function resolveConfig(
     traces: signalConfig('traces'),
     logs: signalConfig('logs'),
     metrics: signalConfig('metrics'),
-    compression: pick(
-      [
-        opt('compression'),
-        fromEnv('OTEL_EXPORTER_OTLP_COMPRESSION'),
-        fromEnv('SPRINTLENS_COMPRESSION'),
-      ],
-      enumParser<Compression>(['auto', 'gzip', 'zstd', 'none']),
-      DEFAULTS.compression,
-    ),
-    tracesSampler: pick(
-      [opt('tracesSampler'), fromEnv('OTEL_TRACES_SAMPLER')],
-      enumParser(SAMPLERS),
-      DEFAULTS.tracesSampler,
-    ),
-    tracesSamplerArg: pick(
-      [opt('tracesSamplerArg'), fromEnv('OTEL_TRACES_SAMPLER_ARG')],
-      parseRate,
-      DEFAULTS.tracesSamplerArg,
-    ),
-    enabledInstrumentations: pick<string[] | undefined>(
-      [opt('enabledInstrumentations'), fromEnv('OTEL_NODE_ENABLED_INSTRUMENTATIONS')],
-      nameListParser(INSTRUMENTATION_NAMES),
-      undefined,
-    ),
-    disabledInstrumentations: pick(
-      [opt('disabledInstrumentations'), fromEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS')],
-      nameListParser(INSTRUMENTATION_NAMES),
-      [],
-    ),
-    captureContent: pick(
-      [
-        opt('captureContent'),
-        fromEnv('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'),
-        fromEnv('SPRINTLENS_CAPTURE_CONTENT'),
-      ],
-      parseBoolean,
-      false,
-    ),
-    logSampling: pick([opt('logSampling'), fromEnv('SPRINTLENS_LOG_SAMPLING')], parseBoolean, true),
-    logSamplingScope: pick(
-      [opt('logSamplingScope'), fromEnv('SPRINTLENS_LOG_SAMPLING_SCOPE')],
-      enumParser<LogSamplingScope>(['export', 'all']),
-      DEFAULTS.logSamplingScope,
-    ),
-    logRates: pick(
-      [opt('logRates'), fromEnv('SPRINTLENS_LOG_RATES')],
-      severityRatesParser(DEFAULTS.logRates),
-      { ...DEFAULTS.logRates },
-    ),
-    policyRefreshSeconds: pick(
-      [opt('policyRefreshSeconds'), fromEnv('SPRINTLENS_POLICY_REFRESH_SECONDS')],
-      positiveSeconds,
-      DEFAULTS.policyRefreshSeconds,
-    ),
-    patternReportSeconds: pick(
-      [opt('patternReportSeconds'), fromEnv('SPRINTLENS_PATTERN_REPORT_SECONDS')],
-      positiveSeconds,
-      DEFAULTS.patternReportSeconds,
-    ),
-    pricesFile: pick<string | undefined>(
-      [opt('pricesFile'), fromEnv('SPRINTLENS_PRICES')],
-      parseString,
-      undefined,
-    ),
-    queueMaxBytes: pick(
-      [opt('queueMaxBytes'), fromEnv('SPRINTLENS_QUEUE_MAX_BYTES')],
-      bytesParser({ min: 1024 * 1024, max: 16 * 1024 ** 3 }),
-      DEFAULTS.queueMaxBytes,
-    ),
-    spoolDir: pick<string | undefined>(
-      [opt('spoolDir'), fromEnv('SPRINTLENS_SPOOL_DIR')],
-      parseString,
-      undefined,
-    ),
-    metricsPort: pick<number | undefined>(
-      [opt('metricsPort'), fromEnv('SPRINTLENS_METRICS_PORT')],
-      numberParser({ min: 0, max: 65_535, integer: true }),
-      undefined,
-    ),
-    metricsHost: pick(
-      [opt('metricsHost'), fromEnv('SPRINTLENS_METRICS_HOST')],
-      parseString,
-      DEFAULTS.metricsHost,
-    ),
-    shutdownTimeoutMillis: pick(
-      [opt('shutdownTimeoutMillis'), fromEnv('SPRINTLENS_SHUTDOWN_TIMEOUT_MS')],
-      numberParser({ min: 0, max: 600_000, integer: true }),
-      DEFAULTS.shutdownTimeoutMillis,
-    ),
-    logLevel: pick(
-      [opt('logLevel'), fromEnv('OTEL_LOG_LEVEL')],
-      enumParser(LOG_LEVELS),
-      DEFAULTS.logLevel,
-    ),
+    compression: read(SETTINGS.compression),
+    tracesSampler: read(SETTINGS.tracesSampler),
+    tracesSamplerArg: read(SETTINGS.tracesSamplerArg),
+    enabledInstrumentations: read(SETTINGS.enabledInstrumentations),
+    disabledInstrumentations: read(SETTINGS.disabledInstrumentations),
+    captureContent: read(SETTINGS.captureContent),
+    logSampling: read(SETTINGS.logSampling),
+    logSamplingScope: read(SETTINGS.logSamplingScope),
+    logRates: read(SETTINGS.logRates),
+    policyRefreshSeconds: read(SETTINGS.policyRefreshSeconds),
+    patternReportSeconds: read(SETTINGS.patternReportSeconds),
+    pricesFile: read(SETTINGS.pricesFile),
+    queueMaxBytes: read(SETTINGS.queueMaxBytes),
+    spoolDir: read(SETTINGS.spoolDir),
+    metricsPort: read(SETTINGS.metricsPort),
+    metricsHost: read(SETTINGS.metricsHost),
+    shutdownTimeoutMillis: read(SETTINGS.shutdownTimeoutMillis),
+    logLevel: read(SETTINGS.logLevel),
   };
   return { config, warnings };
 }

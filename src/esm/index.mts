@@ -1,29 +1,6 @@
 /**
- * The ES-module face of the package. It re-exports the CommonJS build instead of shipping a
- * second copy, so `import` and `require` share one SDK state in the same process.
+ * The ES-module face of the package: the CommonJS build re-exported, names and types alike, so
+ * `import` and `require` share one SDK state in the same process and no name is listed twice.
+ * (Node finds the CommonJS build's named exports statically.)
  */
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-const api = require('../index.js') as typeof import('../index.js');
-
-export const {
-  start,
-  getInstrumentations,
-  createTraceExporter,
-  createLogExporter,
-  createMetricExporter,
-  resolveConfig,
-  track,
-  TRACK_INPUT_ATTRIBUTE,
-  TRACK_OUTPUT_ATTRIBUTE,
-  logPattern,
-  createLogSamplingProcessor,
-  registerMetrics,
-  createRedactor,
-  BUILTIN_REDACTION_KINDS,
-  SprintlensError,
-  ERROR_CODES,
-  VERSION,
-} = api;
-export type * from '../index.js';
+export * from '../index.js';

@@ -1,18 +1,20 @@
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { numberParser, parseRate, SAMPLED_SEVERITIES } from '../config/parsers';
-import type { Parser } from '../config/parsers';
-import { DEFAULTS, resolveConfig } from '../config/resolve';
 import { ConfigError } from '../base/errors';
 import { reportWarning } from '../base/diag';
 import { VERSION } from '../base/version';
+import { numberParser, parseRate, SAMPLED_SEVERITIES } from '../config/parsers';
+import type { Parser } from '../config/parsers';
 import type { SampledSeverity } from '../config/options';
-import { getActiveLogSampler, setActiveLogSampler } from './log-sampler';
-import { LogSamplingProcessor } from './log-sampling-processor';
-import { PatternReporter } from './pattern-reporter';
-import { PatternSampler, SAMPLER_DEFAULTS } from './pattern-sampler';
-import { PolicyClient } from './policy-client';
-import { registerSamplerStats } from './sampler-metrics';
-import { samplingOptionsFrom } from './options-from-config';
+import { resolveConfig } from '../config/resolve';
+import {
+  buildLogSampling,
+  DEFAULT_SAMPLING_SETTINGS,
+  samplingSettingsFromConfig,
+} from './log-sampling';
+import type { LogSampling, LogSamplingSettings, SamplingBackend } from './log-sampling';
+import type { LogSamplingProcessor } from './log-sampling-processor';
+
+export type { LogSampling } from './log-sampling';
 
 /** Options of {@link createLogSamplingProcessor}. Every one is optional. */
 export interface LogSamplingOptions {
@@ -31,13 +33,14 @@ export interface LogSamplingOptions {
   firstOccurrences?: number;
   /** New patterns admitted per minute before the cardinality guard trips. Default maxPatterns/10. */
   maxNewPatternsPerMinute?: number;
-  /** `all`: instrumentations ask the sampler before the logger writes a line. Default `export`. */
+  /** `all`: a line the sampler drops is not written by the logger either. Default `export`. */
   scope?: 'export' | 'all';
   /**
-   * Install this sampler as the one the log instrumentations consult before a line is turned
-   * into a record (so a dropped line costs no record, and scope `all` can stop the logger from
-   * writing it). Default `true` for {@link createLogSamplingProcessor}; the last one installed
-   * wins, and shutting it down uninstalls it.
+   * Publish this sampler for the log instrumentations nobody handed one (those of
+   * `getInstrumentations()` in your own `NodeSDK`), so that they ask it before a line becomes a
+   * record: a dropped line then costs no record, and scope `all` can stop the logger from
+   * writing it. Default `true` for {@link createLogSamplingProcessor}; the last one published
+   * wins, and shutting it down withdraws it.
    */
   setActive?: boolean;
 
@@ -64,26 +67,6 @@ export interface LogSamplingOptions {
   random?: () => number;
 }
 
-/** The sampling processor with the parts around it. */
-export interface LogSampling {
-  /** The `LogRecordProcessor` to give a `LoggerProvider`. Its shutdown also stops the rest. */
-  readonly processor: LogSamplingProcessor;
-  /** The sampler (also the {@link LogSampler} instrumentations consult). */
-  readonly sampler: PatternSampler;
-  /** The policy client, when an endpoint is set. */
-  readonly policyClient: PolicyClient | undefined;
-  /** The pattern reporter, when an endpoint is set. */
-  readonly reporter: PatternReporter | undefined;
-  /** Stops the policy client, sends the last report, unregisters metrics. Idempotent. */
-  shutdown(): Promise<void>;
-}
-
-const noopProcessor: LogRecordProcessor = {
-  onEmit: () => undefined,
-  forceFlush: () => Promise.resolve(),
-  shutdown: () => Promise.resolve(),
-};
-
 /** Any positive finite number (`Number.MIN_VALUE` is the smallest positive one). */
 const positive = numberParser({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, integer: false });
 const count = numberParser({ min: 1, max: 10_000_000, integer: true });
@@ -101,121 +84,107 @@ function option(raw: unknown, fallback: number, source: string, parse: Parser<nu
   }
 }
 
-/** Keep probabilities of TRACE, DEBUG, INFO, WARN (the sampler's class order). */
-function resolveRates(rates: LogSamplingOptions['rates']): [number, number, number, number] {
-  return SAMPLED_SEVERITIES.map((severity) =>
-    option(rates?.[severity], DEFAULTS.logRates[severity], `rates.${severity}`, parseRate),
-  ) as [number, number, number, number];
-}
-
 /**
- * Builds the sampler, its processor and (with an endpoint) the policy client and pattern
- * reporter, and starts them. {@link createLogSamplingProcessor} is the public face of this.
+ * `base` with the options a caller gave laid over it, each validated once (an invalid one is
+ * reported and the base value kept). Rates apply severity by severity.
  */
-export function createLogSampling(options: LogSamplingOptions = {}): LogSampling {
-  const now = options.now ?? Date.now;
-  const maxPatterns = option(
-    options.maxPatterns,
-    SAMPLER_DEFAULTS.maxPatterns,
-    'maxPatterns',
-    count,
-  );
-  const sampler = new PatternSampler({
-    rates: resolveRates(options.rates),
+function withOptions(base: LogSamplingSettings, options: LogSamplingOptions): LogSamplingSettings {
+  const rates = { ...base.rates };
+  for (const severity of SAMPLED_SEVERITIES) {
+    rates[severity] = option(
+      options.rates?.[severity],
+      rates[severity],
+      `rates.${severity}`,
+      parseRate,
+    );
+  }
+  const maxPatterns = option(options.maxPatterns, base.maxPatterns, 'maxPatterns', count);
+  return {
+    rates,
     budgetPerMinute: option(
       options.budgetPerMinute,
-      SAMPLER_DEFAULTS.budgetPerMinute,
+      base.budgetPerMinute,
       'budgetPerMinute',
       positive,
     ),
     maxPatterns,
     firstOccurrences: option(
       options.firstOccurrences,
-      SAMPLER_DEFAULTS.firstOccurrences,
+      base.firstOccurrences,
       'firstOccurrences',
       occurrences,
     ),
-    maxNewPatternsPerMinute: option(
-      options.maxNewPatternsPerMinute,
-      Math.max(100, Math.floor(maxPatterns / 10)),
-      'maxNewPatternsPerMinute',
+    maxNewPatternsPerMinute:
+      options.maxNewPatternsPerMinute === undefined
+        ? base.maxNewPatternsPerMinute
+        : option(
+            options.maxNewPatternsPerMinute,
+            base.maxNewPatternsPerMinute ?? Math.max(100, Math.floor(maxPatterns / 10)),
+            'maxNewPatternsPerMinute',
+            positive,
+          ),
+    scope: options.scope === undefined ? base.scope : options.scope === 'all' ? 'all' : 'export',
+    serviceName: options.serviceName ?? base.serviceName,
+    backend: backendWithOptions(base.backend, options),
+    policyRefreshSeconds: option(
+      options.policyRefreshSeconds,
+      base.policyRefreshSeconds,
+      'policyRefreshSeconds',
       positive,
     ),
-    maxTemplates: SAMPLER_DEFAULTS.maxTemplates,
-    scope: options.scope === 'all' ? 'all' : 'export',
-    now,
-    random: options.random ?? Math.random,
-  });
-
-  let policyClient: PolicyClient | undefined;
-  let reporter: PatternReporter | undefined;
-  const endpoint = options.endpoint?.replace(/\/+$/, '');
-  if (endpoint !== undefined && endpoint !== '') {
-    const headers: Record<string, string> = {
-      ...options.headers,
-      'user-agent': options.headers?.['user-agent'] ?? `sprintlens-node/${VERSION}`,
-    };
-    if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
-    // How both the policy client and the pattern reporter reach the backend.
-    const backend = {
-      endpoint,
-      serviceName: options.serviceName ?? 'unknown_service',
-      headers,
-      timeoutMillis: option(options.requestTimeoutMillis, 10_000, 'requestTimeoutMillis', positive),
-      now,
-    };
-    policyClient = new PolicyClient({
-      ...backend,
-      refreshMillis:
-        1000 * option(options.policyRefreshSeconds, 300, 'policyRefreshSeconds', positive),
-      onPolicy: (policy) => sampler.setPolicy(policy),
-    });
-    reporter = new PatternReporter({
-      ...backend,
-      intervalMillis:
-        1000 * option(options.patternReportSeconds, 600, 'patternReportSeconds', positive),
-      maxPatterns: option(options.maxReportPatterns, 1000, 'maxReportPatterns', count),
-      sampler,
-    });
-  }
-
-  const processor = new LogSamplingProcessor(sampler, options.downstream ?? noopProcessor, () =>
-    shutdown(),
-  );
-  const client = policyClient;
-  const unregister = registerSamplerStats({
-    seen: sampler.seen,
-    kept: sampler.kept,
-    patternsTracked: () => sampler.table.size,
-    evictions: () => sampler.table.evictions,
-    overflow: () => sampler.overflow,
-    decisionFailures: () => processor.failures + sampler.failures,
-    policyFetchFailures: () => client?.fetchFailures ?? 0,
-    policyInvalid: () => client?.invalid ?? 0,
-    reportFailures: () => reporter?.failures ?? 0,
-    policyVersion: () => sampler.policy?.version,
-    policyAgeSeconds: () =>
-      client?.confirmedAt === undefined ? undefined : (now() - client.confirmedAt) / 1000,
-  });
-
-  let stopping: Promise<void> | undefined;
-  const shutdown = (): Promise<void> => {
-    stopping ??= (async () => {
-      policyClient?.stop();
-      try {
-        await reporter?.stop();
-      } finally {
-        unregister();
-        if (getActiveLogSampler() === sampler) setActiveLogSampler(undefined);
-      }
-    })();
-    return stopping;
+    patternReportSeconds: option(
+      options.patternReportSeconds,
+      base.patternReportSeconds,
+      'patternReportSeconds',
+      positive,
+    ),
+    maxReportPatterns: option(
+      options.maxReportPatterns,
+      base.maxReportPatterns,
+      'maxReportPatterns',
+      count,
+    ),
+    now: options.now ?? base.now,
+    random: options.random ?? base.random,
   };
+}
 
-  if (options.setActive === true) setActiveLogSampler(sampler);
-  policyClient?.start();
-  reporter?.start();
-  return { processor, sampler, policyClient, reporter, shutdown };
+function backendWithOptions(
+  base: SamplingBackend | undefined,
+  options: LogSamplingOptions,
+): SamplingBackend | undefined {
+  const given = options.endpoint?.replace(/\/+$/, '');
+  const endpoint = given !== undefined && given !== '' ? given : base?.endpoint;
+  if (endpoint === undefined) return undefined;
+  const headers: Record<string, string> = { ...base?.headers, ...options.headers };
+  headers['user-agent'] =
+    options.headers?.['user-agent'] ?? base?.headers['user-agent'] ?? `sprintlens-node/${VERSION}`;
+  if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
+  return {
+    endpoint,
+    headers,
+    requestTimeoutMillis: option(
+      options.requestTimeoutMillis,
+      base?.requestTimeoutMillis ?? 10_000,
+      'requestTimeoutMillis',
+      positive,
+    ),
+  };
+}
+
+/**
+ * The sampling `options` describe, unset ones taken from `base` (default: the documented
+ * defaults, not the environment). {@link createLogSamplingProcessor} is the public face of this.
+ */
+export function createLogSampling(
+  options: LogSamplingOptions = {},
+  base: LogSamplingSettings = DEFAULT_SAMPLING_SETTINGS,
+): LogSampling {
+  return buildLogSampling(
+    withOptions(base, options),
+    options.downstream,
+    options.setActive === true,
+  );
 }
 
 /**
@@ -239,15 +208,8 @@ export function createLogSampling(options: LogSamplingOptions = {}): LogSampling
  * See docs/log-sampling.md.
  */
 export function createLogSamplingProcessor(options: LogSamplingOptions = {}): LogSamplingProcessor {
-  // The same settings as start() and the exporter factories: SPRINTLENS_LOG_RATES, the scope,
-  // and with SPRINTLENS_ENDPOINT the backend's policy and pattern reports. Options win; rates
-  // severity by severity, so `rates: { INFO: 0.5 }` keeps SPRINTLENS_LOG_RATES for the others.
   const { config, warnings } = resolveConfig({});
   for (const warning of warnings) reportWarning(warning);
-  return createLogSampling({
-    ...samplingOptionsFrom(config),
-    setActive: true,
-    ...options,
-    rates: { ...config.logRates, ...options.rates },
-  }).processor;
+  return createLogSampling({ setActive: true, ...options }, samplingSettingsFromConfig(config))
+    .processor;
 }

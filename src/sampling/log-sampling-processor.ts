@@ -4,16 +4,13 @@ import { PATTERN_ID_ATTRIBUTE, SAMPLE_RATE_ATTRIBUTE, TEMPLATE_ATTRIBUTE } from 
 import type { PatternSampler } from './pattern-sampler';
 
 /**
- * The `LogRecordProcessor` that samples: it decides each record with the {@link PatternSampler},
- * stamps kept ones with the decision attributes and hands them to the downstream processor;
- * dropped records go no further. A record that already carries `sprintlens.sample_rate` was
- * decided upstream (an instrumentation in scope `all` asked the sampler before the logger wrote
- * the line) and is forwarded as it is.
+ * The `LogRecordProcessor` that samples, and the one writer of the decision attributes
+ * (`sprintlens.pattern.id`, `log.record.template`, `sprintlens.sample_rate`). A record a log
+ * instrumentation decided before the logger wrote the line arrives with its decision in the
+ * sampler's hand-off (see `DecisionHandoff`): it is stamped with it and forwarded. Any other
+ * record is decided here. Kept records go to the downstream processor, dropped ones no further.
  */
 export class LogSamplingProcessor implements LogRecordProcessor {
-  /** Records that could not be decided because of an internal error; they were kept. */
-  failures = 0;
-
   constructor(
     readonly sampler: PatternSampler,
     readonly downstream: LogRecordProcessor,
@@ -21,28 +18,27 @@ export class LogSamplingProcessor implements LogRecordProcessor {
   ) {}
 
   onEmit(logRecord: ReadWriteLogRecord, context?: Context): void {
+    const sampler = this.sampler;
+    const handoff = sampler.handoff;
     let keep = true;
     try {
-      const attributes = logRecord.attributes;
-      if (attributes[SAMPLE_RATE_ATTRIBUTE] === undefined) {
-        const sampler = this.sampler;
+      if (handoff.pending) {
+        handoff.pending = false; // taken: a record emitted inside the downstream is not this one
+        stamp(logRecord, handoff.patternId, handoff.template, handoff.sampleRate);
+      } else {
         const body = logRecord.body;
-        const template = attributes[TEMPLATE_ATTRIBUTE];
+        const template = logRecord.attributes[TEMPLATE_ATTRIBUTE];
         keep = sampler.decideRecord(
           logRecord.severityNumber,
           typeof body === 'string' ? body : bodyText(body, logRecord.eventName),
           typeof template === 'string' ? template : undefined,
           logRecord.spanContext?.traceId,
         );
-        if (keep) {
-          logRecord.setAttribute(PATTERN_ID_ATTRIBUTE, sampler.outId);
-          logRecord.setAttribute(TEMPLATE_ATTRIBUTE, sampler.outTemplate);
-          logRecord.setAttribute(SAMPLE_RATE_ATTRIBUTE, sampler.outSampleRate);
-        }
+        if (keep) stamp(logRecord, sampler.outId, sampler.outTemplate, sampler.outSampleRate);
       }
     } catch {
       // Fail open: a record we could not decide is exported rather than lost, and counted.
-      this.failures++;
+      sampler.failures++;
       keep = true;
     }
     if (keep) this.downstream.onEmit(logRecord, context);
@@ -60,6 +56,13 @@ export class LogSamplingProcessor implements LogRecordProcessor {
       await this.downstream.shutdown();
     }
   }
+}
+
+/** Writes a kept record's decision attributes. */
+function stamp(record: ReadWriteLogRecord, id: string, template: string, rate: number): void {
+  record.setAttribute(PATTERN_ID_ATTRIBUTE, id);
+  record.setAttribute(TEMPLATE_ATTRIBUTE, template);
+  record.setAttribute(SAMPLE_RATE_ATTRIBUTE, rate);
 }
 
 /** The text to take a pattern of when the body is not a string. */

@@ -1,4 +1,5 @@
 import { logPattern } from './log-pattern';
+import { DecisionHandoff } from './log-sampler';
 import type { LogSampleDecision, LogSampleInput, LogSampler } from './log-sampler';
 import { PatternTable } from './pattern-table';
 import type { PatternEntry } from './pattern-table';
@@ -79,10 +80,13 @@ export class PatternSampler implements LogSampler {
   /** Records of new patterns refused a table entry by the cardinality guard. */
   overflow = 0;
   /**
-   * Calls of {@link decide} that threw, counted by the caller that caught them (`decideLine` of
-   * the log instrumentations, which keeps the line undecided).
+   * Lines that could not be decided (kept, undecided), counted by whoever caught the failure: a
+   * log instrumentation or the sampling processor. The one count behind
+   * `sprintlens_log_sampler_decision_failures_total`.
    */
   failures = 0;
+  /** Where a log instrumentation leaves its decision for the sampling processor. */
+  readonly handoff = new DecisionHandoff();
 
   /** Output of the last {@link decideRecord}: the decision's attributes. */
   outId = '';
@@ -138,10 +142,8 @@ export class PatternSampler implements LogSampler {
   }
 
   /**
-   * The {@link LogSampler} contract: one decision per line, as a small object. With a template
-   * the message is not read (an instrumentation may compute it lazily: a dropped line is then
-   * never formatted). Throws only if a dependency does (the random source); the caller keeps
-   * such a line undecided and counts it in {@link failures}.
+   * One decision as a small object, for tests and tools; the log line path uses the
+   * allocation-free {@link decideRecord}. With a template the message is not read.
    */
   decide(input: LogSampleInput): LogSampleDecision {
     const template = input.template;

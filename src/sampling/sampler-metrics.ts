@@ -1,67 +1,126 @@
-import { Counter, Gauge } from 'prom-client';
-import type { Registry } from 'prom-client';
-import { sdkRegistry } from '../metrics/registry';
+import { selfMetrics } from '../base/self-metrics';
+import type { MetricSpec, MetricsSource } from '../base/self-metrics';
+import type { PatternReporter } from './pattern-reporter';
+import type { PatternSampler } from './pattern-sampler';
+import type { PolicyClient } from './policy-client';
 import { SEVERITY_NAMES } from './severity';
 
 /**
- * The sampler's counts as prom-client metrics in `sdkRegistry`. The hot path only bumps plain
- * numbers on the sampler; the metrics read them at scrape time (`collect`), so a log call never
- * pays for label hashing. No metric has a pattern id (or anything from a log line) as a label.
+ * The log sampler's metrics, through the self-metrics mechanism (`src/base/self-metrics.ts`):
+ * the hot path only bumps plain numbers on the sampler; a running sampling adds a source that
+ * reads them at scrape time, and removes it at shutdown (its counters stay in the totals). No
+ * metric has a pattern id (or anything from a log line) as a label.
  */
 
-/** What a running sampler exposes to the metrics. */
-export interface SamplerStatsSource {
-  readonly seen: Float64Array;
-  readonly kept: Float64Array;
-  patternsTracked(): number;
-  evictions(): number;
-  overflow(): number;
-  decisionFailures(): number;
-  policyFetchFailures(): number;
-  policyInvalid(): number;
-  reportFailures(): number;
-  /** Version of the policy in force, if one is. */
-  policyVersion(): string | undefined;
-  /** Seconds since the policy in force was last fetched or confirmed (304). */
-  policyAgeSeconds(): number | undefined;
+const SAMPLER_SPECS: readonly MetricSpec[] = [
+  {
+    name: 'sprintlens_log_sampler_records_seen_total',
+    help: 'Log records the sampler decided, by severity.',
+    type: 'counter',
+  },
+  {
+    name: 'sprintlens_log_sampler_records_kept_total',
+    help: 'Log records the sampler kept (exported), by severity.',
+    type: 'counter',
+  },
+  {
+    name: 'sprintlens_log_sampler_pattern_evictions_total',
+    help: 'Patterns evicted from the pattern table (least recently used) to keep it at its bound.',
+    type: 'counter',
+  },
+  {
+    name: 'sprintlens_log_sampler_pattern_overflow_total',
+    help: 'Log records of new patterns refused a table entry by the cardinality guard.',
+    type: 'counter',
+  },
+  {
+    name: 'sprintlens_log_sampler_decision_failures_total',
+    help: 'Log records the sampler failed to decide (kept unsampled).',
+    type: 'counter',
+  },
+  {
+    name: 'sprintlens_log_sampler_report_failures_total',
+    help: 'Pattern statistics reports the backend did not accept.',
+    type: 'counter',
+  },
+  {
+    name: 'sprintlens_log_sampler_policy_failures_total',
+    help: 'Sampling policy fetches that failed (reason=fetch) or were rejected (reason=invalid).',
+    type: 'counter',
+  },
+  {
+    name: 'sprintlens_log_sampler_patterns',
+    help: 'Patterns in the sampler pattern table.',
+    type: 'gauge',
+  },
+  {
+    name: 'sprintlens_log_sampler_policy_info',
+    help: 'The sampling policy in force; always 1, the version is the label (none: local rates).',
+    type: 'gauge',
+    aggregate: 'max',
+  },
+  {
+    name: 'sprintlens_log_sampler_policy_age_seconds',
+    help: 'Seconds since the sampling policy in force was fetched or confirmed by the backend.',
+    type: 'gauge',
+    aggregate: 'max',
+  },
+];
+
+/** The parts of a running log sampling the metrics read. */
+export interface SamplingMetricsParts {
+  readonly sampler: PatternSampler;
+  readonly policyClient: PolicyClient | undefined;
+  readonly reporter: PatternReporter | undefined;
+  /** Clock in ms (the policy age). */
+  readonly now: () => number;
 }
 
-const sources = new Set<SamplerStatsSource>();
-/** Counts of sources that shut down, so counters never go backwards. */
-const retired = {
-  seen: new Float64Array(6),
-  kept: new Float64Array(6),
-  evictions: 0,
-  overflow: 0,
-  decisionFailures: 0,
-  policyFetchFailures: 0,
-  policyInvalid: 0,
-  reportFailures: 0,
-};
-
-/** Refresh periods (seconds) of the running policy clients (backend mode only). */
-const policyRefreshes = new Set<() => number>();
-
-let created = false;
-
-/** Adds a sampler to the metrics; returns the function that removes it (at shutdown). */
-export function registerSamplerStats(source: SamplerStatsSource): () => void {
-  ensureMetrics(sdkRegistry);
-  sources.add(source);
-  return () => {
-    if (!sources.delete(source)) return;
-    for (let k = 0; k < 6; k++) {
-      retired.seen[k] = (retired.seen[k] as number) + (source.seen[k] as number);
-      retired.kept[k] = (retired.kept[k] as number) + (source.kept[k] as number);
-    }
-    retired.evictions += source.evictions();
-    retired.overflow += source.overflow();
-    retired.decisionFailures += source.decisionFailures();
-    retired.policyFetchFailures += source.policyFetchFailures();
-    retired.policyInvalid += source.policyInvalid();
-    retired.reportFailures += source.reportFailures();
+/** The metrics source of one running log sampling. */
+export function samplingMetricsSource(parts: SamplingMetricsParts): MetricsSource {
+  const { sampler, policyClient, reporter, now } = parts;
+  return {
+    specs: SAMPLER_SPECS,
+    collect(out) {
+      for (let k = 0; k < SEVERITY_NAMES.length; k++) {
+        const labels = { severity: SEVERITY_NAMES[k] as string };
+        out.add('sprintlens_log_sampler_records_seen_total', sampler.seen[k] as number, labels);
+        out.add('sprintlens_log_sampler_records_kept_total', sampler.kept[k] as number, labels);
+      }
+      out.add('sprintlens_log_sampler_pattern_evictions_total', sampler.table.evictions);
+      out.add('sprintlens_log_sampler_pattern_overflow_total', sampler.overflow);
+      out.add('sprintlens_log_sampler_decision_failures_total', sampler.failures);
+      out.add('sprintlens_log_sampler_report_failures_total', reporter?.failures ?? 0);
+      out.add('sprintlens_log_sampler_policy_failures_total', policyClient?.fetchFailures ?? 0, {
+        reason: 'fetch',
+      });
+      out.add('sprintlens_log_sampler_policy_failures_total', policyClient?.invalid ?? 0, {
+        reason: 'invalid',
+      });
+      out.add('sprintlens_log_sampler_patterns', sampler.table.size);
+      out.add('sprintlens_log_sampler_policy_info', 1, {
+        version: sampler.policy?.version ?? 'none',
+      });
+      // No sample without a policy (local rates, or none fetched yet): a 0 would read as
+      // "fresh" and hide a policy that never arrived from the alert rules.
+      const confirmedAt = policyClient?.confirmedAt;
+      if (confirmedAt !== undefined) {
+        out.add('sprintlens_log_sampler_policy_age_seconds', (now() - confirmedAt) / 1000);
+      }
+    },
   };
 }
+
+const REFRESH_SPECS: readonly MetricSpec[] = [
+  {
+    name: 'sprintlens_log_sampler_policy_refresh_seconds',
+    help:
+      'Refresh period of the sampling policy (SPRINTLENS_POLICY_REFRESH_SECONDS); present ' +
+      'only while a policy client runs (backend mode).',
+    type: 'gauge',
+    aggregate: 'max',
+  },
+];
 
 /**
  * Adds a running policy client's refresh period to `sprintlens_log_sampler_policy_refresh_seconds`
@@ -69,152 +128,10 @@ export function registerSamplerStats(source: SamplerStatsSource): () => void {
  * it (at shutdown).
  */
 export function registerPolicyRefresh(refreshSeconds: () => number): () => void {
-  ensureMetrics(sdkRegistry);
-  policyRefreshes.add(refreshSeconds);
-  return () => {
-    policyRefreshes.delete(refreshSeconds);
-  };
-}
-
-function sum(read: (source: SamplerStatsSource) => number, base: number): number {
-  let total = base;
-  for (const source of sources) total += read(source);
-  return total;
-}
-
-function ensureMetrics(registry: Registry): void {
-  if (created) return;
-  created = true;
-  const registers = [registry];
-
-  for (const which of ['seen', 'kept'] as const) {
-    new Counter({
-      name: `sprintlens_log_sampler_records_${which}_total`,
-      help:
-        which === 'seen'
-          ? 'Log records the sampler decided, by severity.'
-          : 'Log records the sampler kept (exported), by severity.',
-      labelNames: ['severity'],
-      registers,
-      collect() {
-        this.reset();
-        for (let k = 0; k < 6; k++) {
-          const value = sum((s) => s[which][k] as number, retired[which][k] as number);
-          this.inc({ severity: SEVERITY_NAMES[k] as string }, value);
-        }
-      },
-    });
-  }
-
-  const simpleCounters: [string, string, (s: SamplerStatsSource) => number, () => number][] = [
-    [
-      'sprintlens_log_sampler_pattern_evictions_total',
-      'Patterns evicted from the pattern table (least recently used) to keep it at its bound.',
-      (s) => s.evictions(),
-      () => retired.evictions,
-    ],
-    [
-      'sprintlens_log_sampler_pattern_overflow_total',
-      'Log records of new patterns refused a table entry by the cardinality guard.',
-      (s) => s.overflow(),
-      () => retired.overflow,
-    ],
-    [
-      'sprintlens_log_sampler_decision_failures_total',
-      'Log records the sampler failed to decide (kept unsampled).',
-      (s) => s.decisionFailures(),
-      () => retired.decisionFailures,
-    ],
-    [
-      'sprintlens_log_sampler_report_failures_total',
-      'Pattern statistics reports the backend did not accept.',
-      (s) => s.reportFailures(),
-      () => retired.reportFailures,
-    ],
-  ];
-  for (const [name, help, read, base] of simpleCounters) {
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        this.reset();
-        this.inc(sum(read, base()));
-      },
-    });
-  }
-
-  new Counter({
-    name: 'sprintlens_log_sampler_policy_failures_total',
-    help: 'Sampling policy fetches that failed (reason=fetch) or were rejected (reason=invalid).',
-    labelNames: ['reason'],
-    registers,
-    collect() {
-      this.reset();
-      this.inc(
-        { reason: 'fetch' },
-        sum((s) => s.policyFetchFailures(), retired.policyFetchFailures),
-      );
-      this.inc(
-        { reason: 'invalid' },
-        sum((s) => s.policyInvalid(), retired.policyInvalid),
-      );
-    },
-  });
-
-  new Gauge({
-    name: 'sprintlens_log_sampler_patterns',
-    help: 'Patterns in the sampler pattern table.',
-    registers,
-    collect() {
-      this.set(sum((s) => s.patternsTracked(), 0));
-    },
-  });
-
-  new Gauge({
-    name: 'sprintlens_log_sampler_policy_info',
-    help: 'The sampling policy in force; always 1, the version is the label (none: local rates).',
-    labelNames: ['version'],
-    registers,
-    collect() {
-      this.reset();
-      for (const source of sources) this.set({ version: source.policyVersion() ?? 'none' }, 1);
-    },
-  });
-
-  new Gauge({
-    name: 'sprintlens_log_sampler_policy_age_seconds',
-    help: 'Seconds since the sampling policy in force was fetched or confirmed by the backend.',
-    registers,
-    collect() {
-      this.reset();
-      let oldest: number | undefined;
-      for (const source of sources) {
-        const age = source.policyAgeSeconds();
-        if (age !== undefined && (oldest === undefined || age > oldest)) oldest = age;
-      }
-      // No sample at all without a policy (local rates, or none fetched yet): a 0 would read
-      // as "fresh" and hide a policy that never arrived from the alert rules.
-      if (oldest !== undefined) this.set(oldest);
-      else this.remove();
-    },
-  });
-
-  new Gauge({
-    name: 'sprintlens_log_sampler_policy_refresh_seconds',
-    help:
-      'Refresh period of the sampling policy (SPRINTLENS_POLICY_REFRESH_SECONDS); present ' +
-      'only while a policy client runs (backend mode).',
-    registers,
-    collect() {
-      this.reset();
-      let longest: number | undefined;
-      for (const read of policyRefreshes) {
-        const value = read();
-        if (longest === undefined || value > longest) longest = value;
-      }
-      if (longest !== undefined) this.set(longest);
-      else this.remove();
+  return selfMetrics().add({
+    specs: REFRESH_SPECS,
+    collect(out) {
+      out.add('sprintlens_log_sampler_policy_refresh_seconds', refreshSeconds());
     },
   });
 }

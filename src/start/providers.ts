@@ -7,7 +7,8 @@ import type { ResolvedConfig, SprintlensOptions } from '../config/options';
 import { logTransport, metricTransport, traceTransport } from '../../exporters/factory';
 import { TransportLogRecordProcessor, TransportSpanProcessor } from '../../exporters/processors';
 import { createMetricExporter } from '../../exporters/metric-exporter';
-import { buildLogSampling } from '../sampling/build-log-sampling';
+import { logSamplingFromConfig } from '../sampling/log-sampling';
+import type { PatternSampler } from '../sampling/pattern-sampler';
 import type { UndeliveredAtExit } from '../../exporters/transport/transport';
 import type { Providers } from './globals';
 import { buildResource } from './resource';
@@ -20,8 +21,8 @@ const METRIC_EXPORT_INTERVAL_MS = 60_000;
  * Builds the tracer, logger and meter providers. Spans and log records go straight from their
  * processor into the robust transport's queue (it batches itself); a user-supplied exporter
  * gets the stock batch processor instead. Log records pass the sampling processor first (unless
- * `SPRINTLENS_LOG_SAMPLING=off`), which is also installed as the sampler the log
- * instrumentations consult.
+ * `SPRINTLENS_LOG_SAMPLING=off`); its sampler is returned, for start() to hand to the log
+ * instrumentations.
  */
 export function buildProviders(
   config: ResolvedConfig,
@@ -29,6 +30,8 @@ export function buildProviders(
 ): Providers & {
   /** Filled at shutdown by the transports whose endpoint was found unreachable. */
   readonly undeliveredAtExit: UndeliveredAtExit[];
+  /** The log sampler the log instrumentations ask; none with log sampling off. */
+  readonly logSampler: PatternSampler | undefined;
 } {
   const resource = buildResource(config);
   // The signals report together: one line at exit, not one per signal.
@@ -47,14 +50,16 @@ export function buildProviders(
       ? new TransportLogRecordProcessor(logTransport(config, transportOptions))
       : new BatchLogRecordProcessor({ exporter: options.logExporter });
   // Sampling decides what is exported; the user's own processors see every record built.
+  const sampling = config.logSampling ? logSamplingFromConfig(config, exporting) : undefined;
   const logProcessors: LogRecordProcessor[] = [
-    config.logSampling ? buildLogSampling(config, exporting).processor : exporting,
+    sampling?.processor ?? exporting,
     ...(options.logRecordProcessors ?? []),
   ];
   const metricExporter =
     options.metricExporter ?? createMetricExporter(metricTransport(config, transportOptions));
   return {
     undeliveredAtExit,
+    logSampler: sampling?.sampler,
     tracerProvider: new TracerProvider({ resource, sampler: buildSampler(config), spanProcessors }),
     loggerProvider: new LoggerProvider({ resource, processors: logProcessors }),
     meterProvider: new MeterProvider({

@@ -13,6 +13,7 @@ import {
   StartForeignProviderError,
 } from '../base/errors';
 import { createInstrumentations } from '../get-instrumentations';
+import { handLogSampler } from '../../instrumentations/logs-common/instrumentation';
 import { startMetricsServer } from '../metrics/server';
 import type { MetricsServer } from '../metrics/server';
 import { foreignTracerProviderRegistered, registerGlobals, unregisterGlobals } from './globals';
@@ -96,8 +97,14 @@ function startOnce(options: SprintlensOptions, onStopped: () => void): Sprintlen
 
   const providers = buildProviders(config, options);
   registerGlobals(providers);
+  const instrumentations = [
+    ...createInstrumentations(config, options.redaction),
+    ...(options.instrumentations ?? []),
+  ];
+  // The log instrumentations ask this sampler before a line is written (see docs/logs.md).
+  handLogSampler(instrumentations, providers.logSampler);
   const disableInstrumentations = registerInstrumentations({
-    instrumentations: createInstrumentations(config, options.redaction),
+    instrumentations,
     tracerProvider: providers.tracerProvider,
     meterProvider: providers.meterProvider,
     loggerProvider: providers.loggerProvider,

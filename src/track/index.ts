@@ -1,4 +1,2 @@
 export { track, TRACK_INPUT_ATTRIBUTE, TRACK_OUTPUT_ATTRIBUTE } from './track';
 export type { TrackOptions } from './track';
-export { safeStringify } from './serialize';
-export type { SafeStringifyOptions } from './serialize';

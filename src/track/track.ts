@@ -2,7 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { createRedactor } from '../redaction';
 import { VERSION } from '../base/version';
-import { safeStringify } from './serialize';
+import { safeStringify } from '../base/text';
 
 /** Options of {@link track}. */
 export interface TrackOptions {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DevSummarySnapshot } from '../../src/dev-backend';
+import type { DevSummarySnapshot } from '../../dev-backend';
 import { startLlmServer } from '../support/llm-server';
 import type { LlmServer } from '../support/llm-server';
 import { createRandom } from '../support/prng';

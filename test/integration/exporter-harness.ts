@@ -3,7 +3,7 @@
  * reference backend, records emitted through the real OTel SDK, and an accounting watcher.
  *
  * The identity received = delivered + dropped + queued + in_flight + spooled holds by
- * construction (every Accounting method moves records between states in one call), so checking
+ * construction (every Ledger method moves records between states in one call), so checking
  * it alone proves little. The checks that can fail are the ones against numbers the accounting
  * does not compute itself: records emitted by the test (`received`), nothing left queued or in
  * flight once flushed, no state ever negative, counters that never go back, drops that add up

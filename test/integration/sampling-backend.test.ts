@@ -10,10 +10,10 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { resolveConfig } from '../../src/config/resolve';
 import { resetDiagRateLimits } from '../../src/base/diag';
-import { buildLogSampling } from '../../src/sampling/build-log-sampling';
 import { createLogSampling } from '../../src/sampling/create-log-sampling-processor';
 import type { LogSampling } from '../../src/sampling/create-log-sampling-processor';
 import { logPattern } from '../../src/sampling/log-pattern';
+import { logSamplingFromConfig } from '../../src/sampling/log-sampling';
 import { getActiveLogSampler } from '../../src/sampling/log-sampler';
 import { VERSION } from '../../src/base/version';
 import { DEFAULT_POLICY, RawPolicy, startBackend } from '../support/backend';
@@ -243,7 +243,7 @@ describe('pattern reporter', () => {
   });
 });
 
-describe('buildLogSampling', () => {
+describe('logSamplingFromConfig', () => {
   it('wires rates, scope, endpoint, key and headers from the resolved configuration', async () => {
     backend = await startBackend({
       apiKey: 'secret-key',
@@ -264,9 +264,10 @@ describe('buildLogSampling', () => {
       forceFlush: async () => undefined,
       shutdown: async () => undefined,
     };
-    sampling = buildLogSampling(config, downstream);
-    const s = sampling;
-    expect(getActiveLogSampler()).toBe(s.sampler);
+    const s = logSamplingFromConfig(config, downstream);
+    sampling = s;
+    // Not published: start() hands it to its own log instrumentations.
+    expect(getActiveLogSampler()).toBeUndefined();
     expect(s.sampler.scope).toBe('all');
     expect(s.sampler.decide({ severityNumber: 5, message: 'a' }).sampleRate).toBe(1); // first
     await waitUntil(() => s.sampler.policy?.version === 'cfg');

@@ -1,6 +1,6 @@
 /**
  * The reference Sprint Lens backend for tests: the shipped dev backend
- * (`src/dev-backend`), which keeps everything it receives for assertions by default.
+ * (`dev-backend/`), which keeps everything it receives for assertions by default.
  *
  * Test-only helpers that need devDependencies live beside this file: `otlp-schema.ts`
  * (the official `.proto` files through `protobufjs`) and `otlp-reference.ts` (a decoder
@@ -15,4 +15,4 @@
  * await backend.close();
  * ```
  */
-export * from '../../../src/dev-backend';
+export * from '../../../dev-backend';

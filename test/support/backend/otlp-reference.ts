@@ -12,8 +12,8 @@ import {
   normalizeLogs,
   normalizeMetrics,
   normalizeTraces,
-} from '../../../src/dev-backend/otlp-normalize';
-import type { OtlpRequestBySignal, OtlpSignal } from '../../../src/dev-backend/otlp-types';
+} from '../../../dev-backend/otlp-normalize';
+import type { OtlpRequestBySignal, OtlpSignal } from '../../../dev-backend/otlp-types';
 import { loadOtlpSchema } from './otlp-schema';
 
 /** How decoded messages become plain objects. */

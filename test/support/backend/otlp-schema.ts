@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { Field, Root, Type } from 'protobufjs';
-import type { OtlpSignal } from '../../../src/dev-backend/otlp-types';
+import type { OtlpSignal } from '../../../dev-backend/otlp-types';
 
 /** Request and response message types of one OTLP signal. */
 export interface SignalSchema {

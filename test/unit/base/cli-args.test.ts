@@ -6,11 +6,11 @@ import {
   integerValue,
   parseCommandLine,
   readFlags,
-} from '../../../src/cli/args';
-import type { CommandArgs, FlagTable } from '../../../src/cli/args';
+} from '../../../src/base/cli-args';
+import type { CommandArgs, FlagTable } from '../../../src/base/cli-args';
 import { DOCTOR_COMMAND, DOCTOR_USAGE, parseDoctorFlags } from '../../../src/cli/doctor';
-import { DEV_BACKEND_COMMAND } from '../../../src/dev-backend/cli';
-import { DEV_BACKEND_USAGE } from '../../../src/dev-backend/flags';
+import { DEV_BACKEND_COMMAND } from '../../../dev-backend/cli';
+import { DEV_BACKEND_USAGE } from '../../../dev-backend/flags';
 import { CliInvalidArgumentError } from '../../../src/base/errors';
 
 const TABLE: FlagTable = {

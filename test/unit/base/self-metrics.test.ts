@@ -80,6 +80,21 @@ describe('self-metrics', () => {
     metrics.registerInto(app); // twice: no duplicate-registration error
   });
 
+  it('a gauge with aggregate max keeps the largest of equal series', async () => {
+    const metrics = new SelfMetrics();
+    const spec = { name: 'sprintlens_state', help: 's', type: 'gauge', aggregate: 'max' } as const;
+    for (const value of [1, 0, 2, 1]) {
+      metrics.add({
+        specs: [spec],
+        collect: (out) => out.add(spec.name, value, { signal: 'logs' }),
+      });
+    }
+    metrics.add({ specs: [spec], collect: (out) => out.add(spec.name, 0, { signal: 'traces' }) });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('sprintlens_state{signal="logs"} 2');
+    expect(text).toContain('sprintlens_state{signal="traces"} 0');
+  });
+
   it('a failing source is skipped; the others are still served', async () => {
     const metrics = new SelfMetrics();
     metrics.add({

@@ -1,5 +1,5 @@
 /**
- * How doctor names each probe failure. The network codes are the ones the exporter's Sender
+ * How doctor names each probe failure. The network codes are the ones the SDK's HTTP client
  * reports; test/integration/cli.test.ts produces the common ones for real (refused, DNS,
  * timeout, self-signed TLS, statuses). The TLS codes that need a CA-signed certificate, an
  * expired one or a wrong host name are checked here from their codes.

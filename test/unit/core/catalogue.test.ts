@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, RETIRED_CODES } from '../../../src/base/errors';
+import { DEV_BACKEND_ERROR_CODES } from '../../../dev-backend/errors';
 import { DEFAULTS } from '../../../src/config/resolve';
 import { INSTRUMENTATION_NAMES } from '../../../src/config/instrumentation-catalogue';
 import { VERSION } from '../../../src/base/version';
@@ -9,27 +10,47 @@ import { REPO_ROOT } from '../../support/spawn-app';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 
-/** The code of every error class, read off the source (constructors take different arguments). */
-function classCodes(): string[] {
-  return [...read('src/base/errors.ts').matchAll(/readonly code = '(SL_[A-Z0-9_]+)'/g)].map(
-    (m) => m[1]!,
-  );
+/** The code of every error class in `file`, read off the source (constructors differ). */
+function classCodes(file: string): string[] {
+  return [...read(file).matchAll(/readonly code = '(SL_[A-Z0-9_]+)'/g)].map((m) => m[1]!);
 }
 
-describe('error catalogue', () => {
-  it('every class has a distinct code, all listed in ERROR_CODES, none retired', () => {
-    const codes = classCodes();
-    expect(new Set(codes).size).toBe(codes.length);
-    expect([...codes].sort()).toEqual([...ERROR_CODES].sort());
-    for (const code of ERROR_CODES) {
-      expect(code).toMatch(/^SL_[A-Z]+(_[A-Z0-9]+)+$/);
-      expect(RETIRED_CODES).not.toContain(code);
-    }
+/**
+ * The two catalogues: the runtime's, and the dev backend's (kept beside it, out of the runtime).
+ * Codes are one namespace: documented in the same file, never reused, never in both.
+ */
+const CATALOGUES = [
+  { file: 'src/base/errors.ts', codes: ERROR_CODES as readonly string[] },
+  { file: 'dev-backend/errors.ts', codes: DEV_BACKEND_ERROR_CODES as readonly string[] },
+];
+
+describe('error catalogues', () => {
+  it.each(CATALOGUES)(
+    '$file: every class has a distinct code, all listed in its list, none retired',
+    ({ file, codes: listed }) => {
+      const codes = classCodes(file);
+      expect(codes.length).toBeGreaterThan(0);
+      expect(new Set(codes).size).toBe(codes.length);
+      expect([...codes].sort()).toEqual([...listed].sort());
+      for (const code of listed) {
+        expect(code).toMatch(/^SL_[A-Z]+(_[A-Z0-9]+)+$/);
+        expect(RETIRED_CODES).not.toContain(code);
+      }
+    },
+  );
+
+  it('no code is in both catalogues', () => {
+    const all = CATALOGUES.flatMap(({ codes }) => codes);
+    expect(new Set(all).size).toBe(all.length);
+    expect(DEV_BACKEND_ERROR_CODES.every((code) => code.startsWith('SL_DEV_BACKEND_'))).toBe(true);
+    expect(ERROR_CODES.some((code) => code.startsWith('SL_DEV_BACKEND_'))).toBe(false);
   });
 
-  it('docs/errors.md documents every code', () => {
+  it('docs/errors.md documents every code of both', () => {
     const doc = read('docs/errors.md');
-    for (const code of ERROR_CODES) expect(doc).toContain(`\`${code}\``);
+    for (const { codes } of CATALOGUES) {
+      for (const code of codes) expect(doc).toContain(`\`${code}\``);
+    }
   });
 });
 

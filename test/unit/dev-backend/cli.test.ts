@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultDataFileName, runDevBackend } from '../../../src/dev-backend/cli';
+import { defaultDataFileName, runDevBackend } from '../../../dev-backend/cli';
 import { jsonTraces, postJson } from '../backend/http';
 
 let dir = '';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataFileWriter, dataLine } from '../../../src/dev-backend/data-file';
+import { DataFileWriter, dataLine } from '../../../dev-backend/data-file';
 import { startBackend } from '../../support/backend';
 import type { Backend } from '../../support/backend';
 import { createLogging, createMetrics, createTracing } from '../backend/otel-clients';

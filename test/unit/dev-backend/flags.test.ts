@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DevBackendInvalidFlagError } from '../../../src/base/errors';
-import { describeFaults, parseDevBackendFlags } from '../../../src/dev-backend/flags';
+import { DevBackendInvalidFlagError } from '../../../dev-backend/errors';
+import { describeFaults, parseDevBackendFlags } from '../../../dev-backend/flags';
 
 function problem(args: string[]): DevBackendInvalidFlagError {
   try {

@@ -5,8 +5,8 @@ import {
   decodePlainRequest,
   encodeExportResponse,
   encodeStatus,
-} from '../../../src/dev-backend/otlp-decode';
-import type { OtlpFormat } from '../../../src/dev-backend/otlp-decode';
+} from '../../../dev-backend/otlp-decode';
+import type { OtlpFormat } from '../../../dev-backend/otlp-decode';
 import { createRandom, randomInt } from '../../support/prng';
 import type { OtlpSignal } from '../../support/backend';
 import { loadOtlpSchema } from '../../support/backend/otlp-schema';

@@ -5,8 +5,8 @@ import {
   isAlwaysKept,
   perMinuteRate,
   roundRateDown,
-} from '../../../src/dev-backend/pattern-policy';
-import type { PolicyChange, RequestRecord } from '../../../src/dev-backend/types';
+} from '../../../dev-backend/pattern-policy';
+import type { PolicyChange, RequestRecord } from '../../../dev-backend/types';
 import { MAX_POLICY_PATTERNS, parsePolicy } from '../../../src/sampling/sampling-policy';
 import { DEFAULT_POLICY, startBackend } from '../../support/backend';
 import type { Backend } from '../../support/backend';

@@ -1,8 +1,8 @@
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LatencySketch } from '../../../src/dev-backend/latency-sketch';
-import { DevSummary, OTHER, severityOf } from '../../../src/dev-backend/summary';
-import { formatSummary } from '../../../src/dev-backend/summary-text';
+import { LatencySketch } from '../../../dev-backend/latency-sketch';
+import { DevSummary, OTHER, severityOf } from '../../../dev-backend/summary';
+import { formatSummary } from '../../../dev-backend/summary-text';
 import type {
   OtlpScope,
   ReceivedLogRecord,

@@ -2,7 +2,7 @@
  * Shared pieces of the log instrumentation tests: a real LoggerProvider exporting to an
  * InMemoryLogRecordExporter, a real TracerProvider with the async-hooks context manager (so
  * records pick up the active span), and the real sampler (createLogSampling) with settings that
- * make every decision known in advance.
+ * make every decision known in advance, its processor in front of the exporter as in start().
  */
 import { context } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
@@ -12,7 +12,7 @@ import {
   LoggerProvider,
   SimpleLogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
-import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { createRequire } from 'node:module';
@@ -20,14 +20,19 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { createLogSampling } from '../../../src/sampling/create-log-sampling-processor';
 import type { LogSampling } from '../../../src/sampling/create-log-sampling-processor';
-import { setActiveLogSampler } from '../../../src/sampling/log-sampler';
-import type {
-  LogSampleDecision,
-  LogSampleInput,
-  LogSampler,
+import {
+  DecisionHandoff,
+  getActiveLogSampler,
+  setActiveLogSampler,
 } from '../../../src/sampling/log-sampler';
+import type { LogSampleInput, LogSampler } from '../../../src/sampling/log-sampler';
 import type { PatternSampler } from '../../../src/sampling/pattern-sampler';
 import { VERSIONS_DIR } from '../../support/global-setup';
+
+/** The exporting processor of the harness; {@link installSampler} puts its sampling in front. */
+let exporting: LogRecordProcessor | undefined;
+/** The processors of the samplers {@link installSampler} made. */
+const samplingProcessors = new Map<LogSampler, LogRecordProcessor>();
 
 export interface LogHarness {
   readonly exporter: InMemoryLogRecordExporter;
@@ -43,9 +48,20 @@ export interface LogHarness {
 export function logHarness(instrumentation: Instrumentation): LogHarness {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const exporter = new InMemoryLogRecordExporter();
-  const provider = new LoggerProvider({
-    processors: [new SimpleLogRecordProcessor({ exporter })],
-  });
+  const simple = new SimpleLogRecordProcessor({ exporter });
+  exporting = simple;
+  // Records go through the processor of the published sampler (it writes the decision
+  // attributes), as with createLogSamplingProcessor(); without one straight to the exporter.
+  const router: LogRecordProcessor = {
+    onEmit: (record, ctx) => {
+      const published = getActiveLogSampler();
+      const processor = published === undefined ? undefined : samplingProcessors.get(published);
+      (processor ?? simple).onEmit(record, ctx);
+    },
+    forceFlush: () => simple.forceFlush(),
+    shutdown: () => simple.shutdown(),
+  };
+  const provider = new LoggerProvider({ processors: [router] });
   instrumentation.setLoggerProvider?.(provider);
   const tracer = new TracerProvider({}).getTracer('log-tests');
   return {
@@ -123,26 +139,47 @@ export interface TestSampler {
 const samplings: LogSampling[] = [];
 
 /**
- * The real sampler, as `start()` installs it (active, in `scope`), made deterministic: rates of
- * 0 or 1 only and no first occurrences (a new pattern is not kept for being new), so every
- * decision is known in advance. Shut down after the test ({@link shutdownSamplers}).
+ * The real sampler, published (`setActive`) in `scope` for the instrumentations under test,
+ * which follow the published sampler (nobody handed them one), with its processor in front of
+ * the harness's exporter; made deterministic: rates of 0 or 1 only and no first occurrences (a
+ * new pattern is not kept for being new), so every decision is known in advance. Shut down
+ * after the test ({@link shutdownSamplers}).
  */
 export function installSampler(
   scope: 'export' | 'all',
   rates: Readonly<Record<'TRACE' | 'DEBUG' | 'INFO' | 'WARN', 0 | 1>> = DROP_DEBUG,
 ): TestSampler {
-  const sampling = createLogSampling({ scope, rates, firstOccurrences: 0, setActive: true });
+  const downstream = exporting;
+  const sampling = createLogSampling({
+    scope,
+    rates,
+    firstOccurrences: 0,
+    setActive: true,
+    downstream: {
+      onEmit: (record, ctx) => downstream?.onEmit(record, ctx),
+      forceFlush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    },
+  });
   samplings.push(sampling);
-  const decide = vi.spyOn(sampling.sampler, 'decide');
+  samplingProcessors.set(sampling.sampler, sampling.processor);
+  const decide = vi.spyOn(sampling.sampler, 'decideRecord');
   return {
     sampling,
     sampler: sampling.sampler,
-    inputs: () => decide.mock.calls.map(([input]) => input),
+    inputs: () =>
+      decide.mock.calls.map(([severityNumber, message, template, traceId]) => ({
+        severityNumber: severityNumber ?? 0,
+        message,
+        template,
+        traceId,
+      })),
   };
 }
 
 /** Shuts down (and so uninstalls) the samplers {@link installSampler} made. */
 export async function shutdownSamplers(): Promise<void> {
+  samplingProcessors.clear();
   await Promise.all(samplings.splice(0).map((s) => s.shutdown()));
 }
 
@@ -153,9 +190,18 @@ export async function shutdownSamplers(): Promise<void> {
  */
 export class DropAllSampler implements LogSampler {
   failures = 0;
+  outId = 'dropped';
+  outTemplate = '';
+  outSampleRate = 1;
+  readonly handoff = new DecisionHandoff();
   constructor(readonly scope: 'export' | 'all') {}
-  decide(input: LogSampleInput): LogSampleDecision {
-    return { keep: false, patternId: 'dropped', template: input.template ?? '', sampleRate: 1 };
+  decideRecord(
+    _severityNumber: number | undefined,
+    _message: string,
+    template: string | undefined,
+  ): boolean {
+    this.outTemplate = template ?? '';
+    return false;
   }
 }
 

@@ -10,7 +10,7 @@ import {
   setActiveLogSampler,
   TEMPLATE_ATTRIBUTE,
 } from '../../../src/sampling/log-sampler';
-import { sdkRegistry } from '../../../src/metrics/registry';
+import { selfMetrics } from '../../../src/base/self-metrics';
 import { templatePattern } from '../../../src/sampling/printf-template';
 import { REPO_ROOT } from '../../support/spawn-app';
 import {
@@ -37,7 +37,7 @@ const instrumentation = new PinoInstrumentation();
 
 /** A counter of sprintlens's registry, as a scrape reads it. */
 async function counter(name: string): Promise<number> {
-  const metric = sdkRegistry.getSingleMetric(name);
+  const metric = selfMetrics().registry.getSingleMetric(name);
   if (metric === undefined) throw new Error(`no metric ${name}`);
   const { values } = await metric.get();
   return values[0]?.value ?? 0;

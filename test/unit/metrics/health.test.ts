@@ -5,7 +5,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { afterEach, describe, expect, it } from 'vitest';
 import { transportHealth, TRANSPORT_HEALTH } from '../../../exporters/transport/health';
 import type { TransportHealthInput } from '../../../exporters/transport/health';
-import type { TransportStats } from '../../../exporters/transport/accounting';
+import type { TransportStats } from '../../../exporters/transport/ledger';
 import { Transport } from '../../../exporters/transport/transport';
 import type { SignalCodec } from '../../../exporters/transport/types';
 import { DROP_REASONS } from '../../../exporters/transport/types';
@@ -124,10 +124,10 @@ describe('transport health check', () => {
   const T0 = 1_000_000_000;
   const input = (
     over: Partial<TransportStats>,
-    times: Partial<TransportHealthInput['accounting']> = {},
+    times: Partial<TransportHealthInput['ledger']> = {},
   ): TransportHealthInput => ({
     stats: stats(over),
-    accounting: {
+    ledger: {
       createdAt: T0,
       lastSuccessAt: undefined,
       lastDequeuedAt: 0,

@@ -1,10 +1,17 @@
 import { Counter, Gauge, register as defaultRegistry, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Accounting } from '../../../exporters/transport/accounting';
-import { llmUsage } from '../../../instrumentations/genai/usage-metrics';
+import { Ledger } from '../../../exporters/transport/ledger';
+import { transportMetrics } from '../../../exporters/transport/metrics';
+import { LlmUsage } from '../../../instrumentations/genai/usage-metrics';
 import { registerMetrics } from '../../../src/metrics/register-metrics';
 import { sdkRegistry } from '../../../src/metrics/registry';
-import { registerPolicyRefresh, registerSamplerStats } from '../../../src/sampling/sampler-metrics';
+import { selfMetrics } from '../../../src/base/self-metrics';
+import { createLogSampling } from '../../../src/sampling/create-log-sampling-processor';
+import type { PolicyClient } from '../../../src/sampling/policy-client';
+import {
+  registerPolicyRefresh,
+  samplingMetricsSource,
+} from '../../../src/sampling/sampler-metrics';
 
 const created: string[] = [];
 function sdkCounter(name: string): Counter {
@@ -76,6 +83,9 @@ describe('registerMetrics covers every SDK metric', () => {
     // Metrics created before and after the registration both arrive.
     const appRegistry = new Registry();
     registerMetrics(appRegistry);
+    // The usage ledger, as an enabled LLM instrumentation adds it to the self-metrics.
+    const llmUsage = new LlmUsage();
+    const removeUsage = selfMetrics().add(llmUsage);
     llmUsage.record({
       provider: 'openai',
       operation: 'chat',
@@ -84,22 +94,29 @@ describe('registerMetrics covers every SDK metric', () => {
       usage: { inputTokens: 10, outputTokens: 5 },
       costUsd: 0.001,
     });
-    const accounting = new Accounting('traces');
-    accounting.attach({ records: 2, bytes: 123 }, { maxBytes: 1000, maxRecords: 10 });
-    accounting.enqueued(2);
-    const unregisterSampler = registerSamplerStats({
-      seen: new Float64Array(6),
-      kept: new Float64Array(6),
-      patternsTracked: () => 0,
-      evictions: () => 0,
-      overflow: () => 0,
-      decisionFailures: () => 0,
-      policyFetchFailures: () => 0,
-      policyInvalid: () => 0,
-      reportFailures: () => 0,
-      policyVersion: () => 'v1',
-      policyAgeSeconds: () => 12,
-    });
+    const ledger = new Ledger();
+    ledger.enqueued(2);
+    const removeExporter = selfMetrics().add(
+      transportMetrics({
+        signal: 'traces',
+        ledger,
+        queue: { records: 2, bytes: 123 },
+        bounds: { maxBytes: 1000, maxRecords: 10 },
+        concurrencyLimit: () => 2,
+        circuitState: () => 0,
+      }),
+    );
+    // A running sampling's source, with a policy confirmed 12 s ago.
+    const sampling = createLogSampling({ now: () => 100_000 });
+    const client = { fetchFailures: 0, invalid: 0, confirmedAt: 88_000 } as PolicyClient;
+    const unregisterSampler = selfMetrics().add(
+      samplingMetricsSource({
+        sampler: sampling.sampler,
+        policyClient: client,
+        reporter: undefined,
+        now: () => 100_000,
+      }),
+    );
     const unregisterRefresh = registerPolicyRefresh(() => 300);
     try {
       registerMetrics(defaultRegistry);
@@ -121,8 +138,10 @@ describe('registerMetrics covers every SDK metric', () => {
         expect(text).toContain('sprintlens_log_sampler_policy_refresh_seconds 300');
       }
     } finally {
-      accounting.detach();
+      removeUsage();
+      removeExporter();
       unregisterSampler();
+      await sampling.shutdown();
       unregisterRefresh();
       for (const name of sdkRegistry.getMetricsAsArray().map((m) => m.name)) {
         defaultRegistry.removeSingleMetric(name);

@@ -3,8 +3,8 @@
  * printf templates, policies, the bounded table and the metrics.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { decideLine } from '../../../instrumentations/logs-common/sampling';
-import { sdkRegistry } from '../../../src/metrics/registry';
+import { decideLine, UNDECIDED } from '../../../instrumentations/logs-common/sampling';
+import { selfMetrics } from '../../../src/base/self-metrics';
 import { createLogSampling } from '../../../src/sampling/create-log-sampling-processor';
 import type { LogSampling } from '../../../src/sampling/create-log-sampling-processor';
 import { logPattern } from '../../../src/sampling/log-pattern';
@@ -71,24 +71,43 @@ describe('LogSampler.decide (scope all)', () => {
     expect(bare.sampler.table.size).toBe(1);
   });
 
-  it('forwards records already decided upstream without deciding again', () => {
+  it('forwards a record decided upstream with the handed-off decision, deciding it once', () => {
     open = pipeline({ rates: { DEBUG: 0 }, firstOccurrences: 0 });
+    const handoff = open.sampling.sampler.handoff;
+    // What an instrumentation does around the emit of a line it decided.
+    handoff.patternId = 'feedfacefeedface';
+    handoff.template = 'decided before the logger wrote it';
+    handoff.sampleRate = 20;
+    handoff.pending = true;
     open.logger.emit({
       severityNumber: SEVERITY_NUMBERS.DEBUG,
       body: 'decided before the logger wrote it',
-      attributes: {
-        'sprintlens.pattern.id': 'feedfacefeedface',
-        'log.record.template': 'decided before the logger wrote it',
-        'sprintlens.sample_rate': 20,
-      },
     });
+    expect(handoff.pending).toBe(false); // taken by the processor
     const [record] = open.drain();
-    expect(record?.attributes['sprintlens.sample_rate']).toBe(20);
-    expect(record?.attributes['sprintlens.pattern.id']).toBe('feedfacefeedface');
+    expect(record?.attributes).toEqual({
+      'sprintlens.pattern.id': 'feedfacefeedface',
+      'log.record.template': 'decided before the logger wrote it',
+      'sprintlens.sample_rate': 20,
+    });
     expect(open.sampling.sampler.seen.reduce((a, b) => a + b)).toBe(0);
-    // The same record undecided is dropped at rate 0.
-    open.logger.emit({ severityNumber: SEVERITY_NUMBERS.DEBUG, body: 'undecided' });
+    // Exported attributes are no mark: a record that merely carries them is decided here
+    // (and dropped at rate 0), its attributes overwritten when kept.
+    open.logger.emit({
+      severityNumber: SEVERITY_NUMBERS.DEBUG,
+      body: 'undecided',
+      attributes: { 'sprintlens.sample_rate': 20, 'sprintlens.pattern.id': 'feedfacefeedface' },
+    });
     expect(open.drain()).toEqual([]);
+    open.logger.emit({
+      severityNumber: SEVERITY_NUMBERS.ERROR,
+      body: 'undecided error',
+      attributes: { 'sprintlens.sample_rate': 20 },
+    });
+    expect(open.drain()[0]?.attributes).toMatchObject({
+      'sprintlens.pattern.id': logPattern('undecided error').id,
+      'sprintlens.sample_rate': 1,
+    });
   });
 
   it('uses a log.record.template attribute set by an instrumentation as the template', () => {
@@ -131,7 +150,7 @@ describe('template and message caches', () => {
 });
 
 describe('failures', () => {
-  it('fails open: a line the sampler cannot decide is kept and counted, never thrown', () => {
+  it('fails open: a line the sampler cannot decide is kept and counted, never thrown', async () => {
     const broken = (): number => {
       throw new Error('random source failed');
     };
@@ -140,11 +159,15 @@ describe('failures', () => {
     // An instrumentation's line: kept undecided (no decision attached), counted once.
     expect(() => s.decide({ severityNumber: 9, message: 'a line' })).toThrow();
     expect(s.failures).toBe(0); // counted by the caller that catches, not twice
-    expect(decideLine({ severityNumber: 9, message: 'a line' })).toBeUndefined();
+    expect(decideLine(s, 9, 'a line', undefined, undefined)).toBe(UNDECIDED);
     expect(s.failures).toBe(1);
+    // The processor's failures go to the same one counter.
     open.logger.emit({ severityNumber: 9, body: 'another line' });
     expect(open.drain().map((r) => r.body)).toEqual(['another line']);
-    expect(open.sampling.processor.failures).toBe(1);
+    expect(s.failures).toBe(2);
+    const text = await selfMetrics().registry.metrics();
+    const line = text.split('\n').find((l) => l.startsWith('sprintlens_log_sampler_decision_'));
+    expect(Number(line?.split(' ').pop())).toBeGreaterThanOrEqual(2);
     // ERROR needs no draw and is decided normally.
     open.logger.emit({ severityNumber: 17, body: 'an error' });
     expect(open.drain()[0]?.attributes['sprintlens.sample_rate']).toBe(1);
@@ -252,7 +275,7 @@ describe('metrics', () => {
       });
     }
     bare.sampler.setPolicy(policy({ version: 'metrics-v1' }));
-    const text = await sdkRegistry.metrics();
+    const text = await selfMetrics().registry.metrics();
     const value = (line: string): number => {
       const found = text.split('\n').find((l) => l.startsWith(line + ' '));
       return Number(found?.split(' ').pop());
@@ -271,7 +294,7 @@ describe('metrics', () => {
     // Counters do not go backwards when a sampler shuts down.
     await bare.shutdown();
     bare = undefined;
-    const after = await sdkRegistry.metrics();
+    const after = await selfMetrics().registry.metrics();
     const seenAfter = after
       .split('\n')
       .find((l) => l.startsWith('sprintlens_log_sampler_records_seen_total{severity="ERROR"}'));
