@@ -8,10 +8,12 @@ import { reportWarning } from '../src/base/diag';
 import { exportThrough } from './export-through';
 import { logTransport, metricTransport, traceTransport } from './factory';
 import { createMetricExporter as metricExporterOn } from './metric-exporter';
-import type { Transport, TransportStats } from './transport/transport';
+import { OnTransport, TransportLogRecordProcessor, TransportSpanProcessor } from './processors';
+import type { TransportStats } from './transport/transport';
 import type { TransportTunables } from './transport/types';
 
 export type { TransportStats } from './transport/transport';
+export { TransportLogRecordProcessor, TransportSpanProcessor } from './processors';
 export type { TransportTunables, DropReason } from './transport/types';
 
 /**
@@ -52,23 +54,9 @@ function resolved(options: ExporterOptions | undefined) {
  * A span or log exporter over a transport (see {@link exportThrough}). `start()` does not use
  * this path: its processors feed the queue directly.
  */
-class TransportExporter<T> implements TransportStatsSource {
-  constructor(private readonly transport: Transport<T>) {}
-
+class TransportExporter<T> extends OnTransport<T> implements TransportStatsSource {
   export(items: T[], resultCallback: (result: ExportResult) => void): void {
     exportThrough(this.transport, items, resultCallback);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.transport.flush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.transport.shutdown();
-  }
-
-  stats(): TransportStats {
-    return this.transport.stats();
   }
 }
 
@@ -100,4 +88,28 @@ export function createMetricExporter(
   options?: ExporterOptions,
 ): PushMetricExporter & TransportStatsSource {
   return metricExporterOn(metricTransport(resolved(options), { tunables: options?.transport }));
+}
+
+/**
+ * A `SpanProcessor` that queues every sampled span, when it ends, straight into the robust
+ * transport, configured like {@link createTraceExporter}. Prefer it to
+ * `new BatchSpanProcessor(createTraceExporter())` in your own `NodeSDK` (`spanProcessors`):
+ * the transport batches itself, so a batch processor in front of it only adds a second buffer,
+ * a second timer and a copy (and its own drop limit).
+ */
+export function createSpanProcessor(options?: ExporterOptions): TransportSpanProcessor {
+  return new TransportSpanProcessor(
+    traceTransport(resolved(options), { tunables: options?.transport }),
+  );
+}
+
+/**
+ * A `LogRecordProcessor` that queues every log record straight into the robust transport,
+ * configured like {@link createLogExporter}. Put it behind `createLogSamplingProcessor()`
+ * (`createLogSamplingProcessor({ downstream: createLogRecordProcessor() })`) to sample first.
+ */
+export function createLogRecordProcessor(options?: ExporterOptions): TransportLogRecordProcessor {
+  return new TransportLogRecordProcessor(
+    logTransport(resolved(options), { tunables: options?.transport }),
+  );
 }

@@ -11,41 +11,42 @@ import type {
   ReadableLogRecord,
   ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
-import type { Transport } from './transport/transport';
+import type { Transport, TransportStats } from './transport/transport';
+
+/** What every part on a transport shares: flush, shutdown and the accounting snapshot. */
+export abstract class OnTransport<T> {
+  constructor(protected readonly transport: Transport<T>) {}
+
+  forceFlush(): Promise<void> {
+    return this.transport.flush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.transport.shutdown();
+  }
+
+  /** The transport's accounting snapshot. */
+  stats(): TransportStats {
+    return this.transport.stats();
+  }
+}
 
 /** Queues every sampled span when it ends. */
-export class TransportSpanProcessor implements SpanProcessor {
-  constructor(private readonly transport: Transport<ReadableSpan>) {}
-
+export class TransportSpanProcessor extends OnTransport<ReadableSpan> implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this.transport.enqueueOne(span);
   }
-
-  forceFlush(): Promise<void> {
-    return this.transport.flush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.transport.shutdown();
-  }
 }
 
 /** Queues every emitted log record. */
-export class TransportLogRecordProcessor implements LogRecordProcessor {
-  constructor(private readonly transport: Transport<ReadableLogRecord>) {}
-
+export class TransportLogRecordProcessor
+  extends OnTransport<ReadableLogRecord>
+  implements LogRecordProcessor
+{
   onEmit(logRecord: ReadWriteLogRecord, _context?: Context): void {
     this.transport.enqueueOne(logRecord);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.transport.flush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.transport.shutdown();
   }
 }

@@ -30,6 +30,8 @@ export interface InstrumentationFactoryOptions {
   readonly llmMetrics?: boolean | undefined;
   /** OpenAI: ask streamed chat/completions requests for their usage. Default `true`. */
   readonly includeStreamUsage?: boolean | undefined;
+  /** Logs: add the active span's ids to what pino, winston and bunyan write. Default `true`. */
+  readonly logCorrelation?: boolean | undefined;
 }
 
 /** An LLM instrumentation's GenAI options (OpenAI's config, a superset) from the factory options. */
@@ -55,8 +57,8 @@ export const INSTRUMENTATION_FACTORIES: Readonly<Partial<Record<InstrumentationN
   openai: (options) => new OpenAIInstrumentation(llmConfig(options)),
   // `includeStreamUsage` is OpenAI's alone; the Anthropic instrumentation ignores it.
   anthropic: (options) => new AnthropicInstrumentation(llmConfig(options)),
-  pino: () => new PinoInstrumentation(),
-  winston: () => new WinstonInstrumentation(),
-  bunyan: () => new BunyanInstrumentation(),
+  pino: (options) => new PinoInstrumentation({ logCorrelation: options.logCorrelation }),
+  winston: (options) => new WinstonInstrumentation({ logCorrelation: options.logCorrelation }),
+  bunyan: (options) => new BunyanInstrumentation({ logCorrelation: options.logCorrelation }),
   console: () => new ConsoleInstrumentation(),
 };

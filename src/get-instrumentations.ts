@@ -5,17 +5,23 @@ import type { InstrumentationName } from './config/instrumentation-catalogue';
 import { resolveConfig } from './config/resolve';
 import type { ResolvedConfig, SprintlensOptions } from './config/options';
 import { reportWarning } from './base/diag';
-import type { RedactionOptions } from './redaction';
 
-/** Options of {@link getInstrumentations}. */
+/** Options of {@link getInstrumentations}: those of `start()` that the instrumentations read. */
 export type InstrumentationOptions = Pick<
   SprintlensOptions,
   | 'enabledInstrumentations'
   | 'disabledInstrumentations'
   | 'captureContent'
+  | 'contentMaxChars'
+  | 'includeStreamUsage'
+  | 'prices'
   | 'pricesFile'
   | 'redaction'
+  | 'logCorrelation'
 >;
+
+/** The options that are not part of the resolved configuration (code only, passed through). */
+export type CodeOnlyInstrumentationOptions = Pick<SprintlensOptions, 'redaction' | 'prices'>;
 
 /**
  * Instances of sprintlens's instrumentations, for an existing OpenTelemetry `NodeSDK`:
@@ -25,23 +31,30 @@ export type InstrumentationOptions = Pick<
  * ```
  *
  * Filtered by `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS`
- * (or the matching options). Each call returns new, not yet enabled, instances.
+ * (or the matching options). Each call returns new instances; as every OpenTelemetry
+ * instrumentation, they patch once enabled, which `registerInstrumentations` or the `NodeSDK` do.
+ * To configure one beyond these options, construct its class instead (`new PinoInstrumentation(
+ * { logCorrelation: false })`) and leave its name out with `disabledInstrumentations`.
  */
 export function getInstrumentations(options?: InstrumentationOptions): Instrumentation[] {
   const { config, warnings } = resolveConfig(options ?? {});
   for (const warning of warnings) reportWarning(warning);
-  return createInstrumentations(config, options?.redaction);
+  return createInstrumentations(config, options ?? {});
 }
 
 /** Instances for the selected entries, with the settings they read. */
 export function createInstrumentations(
   config: ResolvedConfig,
-  redaction?: RedactionOptions,
+  codeOnly: CodeOnlyInstrumentationOptions,
 ): Instrumentation[] {
   const options = {
     captureContent: config.captureContent,
+    contentMaxChars: config.contentMaxChars,
+    includeStreamUsage: config.includeStreamUsage,
     pricesFile: config.pricesFile,
-    redaction,
+    prices: codeOnly.prices,
+    redaction: codeOnly.redaction,
+    logCorrelation: config.logCorrelation,
   };
   const instances: Instrumentation[] = [];
   for (const entry of selectInstrumentations(config)) {

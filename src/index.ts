@@ -9,8 +9,34 @@ export { start } from './start/start';
 export type { SprintlensHandle } from './start/start';
 export { getInstrumentations } from './get-instrumentations';
 export type { InstrumentationOptions } from './get-instrumentations';
-export { createLogExporter, createMetricExporter, createTraceExporter } from '../exporters/index';
-export type { ExporterOptions } from '../exporters/index';
+export {
+  createLogExporter,
+  createLogRecordProcessor,
+  createMetricExporter,
+  createSpanProcessor,
+  createTraceExporter,
+  TransportLogRecordProcessor,
+  TransportSpanProcessor,
+} from '../exporters/index';
+export type {
+  DropReason,
+  ExporterOptions,
+  TransportStats,
+  TransportStatsSource,
+  TransportTunables,
+} from '../exporters/index';
+export { OpenAIInstrumentation } from '../instrumentations/openai';
+export type { OpenAIInstrumentationConfig } from '../instrumentations/openai';
+export { AnthropicInstrumentation } from '../instrumentations/anthropic';
+export type { AnthropicInstrumentationConfig } from '../instrumentations/anthropic';
+export type { GenAiConfig } from '../instrumentations/genai';
+export type { ModelPrice, PriceTable } from './config/prices';
+export { PinoInstrumentation } from '../instrumentations/pino';
+export { WinstonInstrumentation } from '../instrumentations/winston';
+export { BunyanInstrumentation } from '../instrumentations/bunyan';
+export { ConsoleInstrumentation } from '../instrumentations/console';
+export type { LogInstrumentationConfig } from '../instrumentations/logs-common/config';
+export type { AttributeBounds } from '../instrumentations/logs-common/bounds';
 export { resolveConfig } from './config/resolve';
 export type { ConfigResolution } from './config/resolve';
 export type {

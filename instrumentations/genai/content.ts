@@ -1,5 +1,6 @@
 import { createRedactor } from '../../src/redaction';
 import type { RedactionOptions, Redactor } from '../../src/redaction';
+import { cut, safeStringify } from '../../src/base/text';
 import { asObject, asString } from './narrow';
 
 /** Options of content capture (opt-in). */
@@ -55,18 +56,18 @@ export class ContentCapture {
 
   /** Redacted, truncated text. Non-strings become their JSON (or `String`) form first. */
   text(value: unknown): string {
-    const raw = typeof value === 'string' ? value : safeStringify(value);
-    const head = raw.length > this.keepChars ? cut(raw, this.keepChars) : raw;
+    const raw = typeof value === 'string' ? value : stringifyContent(value);
+    const head = raw.length > this.keepChars ? cut(raw, this.keepChars, '') : raw;
     const redacted = this.redact(head);
     if (redacted.length <= this.maxChars) {
       return head.length === raw.length ? redacted : redacted + TRUNCATED;
     }
-    return cut(redacted, this.maxChars) + TRUNCATED;
+    return cut(redacted, this.maxChars, '') + TRUNCATED;
   }
 
   /** JSON of messages or parts, every string inside already passed through {@link text}. */
   json(value: unknown): string {
-    return safeStringify(value);
+    return stringifyContent(value);
   }
 }
 
@@ -87,16 +88,14 @@ export function partsText(value: unknown): unknown {
   return text;
 }
 
-/** The first `length` code units of `text`, one fewer if that would split a surrogate pair. */
-function cut(text: string, length: number): string {
-  const last = text.charCodeAt(length - 1);
-  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
-}
-
-function safeStringify(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+/**
+ * JSON of captured values. Every string inside is already cut by {@link ContentCapture.text},
+ * so the whole is not cut again; the depth and width bounds only guard against odd values.
+ */
+function stringifyContent(value: unknown): string {
+  return safeStringify(value, {
+    maxLength: Number.MAX_SAFE_INTEGER,
+    maxDepth: 32,
+    maxEntries: 10_000,
+  });
 }

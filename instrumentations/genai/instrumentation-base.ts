@@ -28,7 +28,11 @@ import type { LlmUsage } from './usage-metrics';
 export abstract class GenAiInstrumentationBase<
   Config extends InstrumentationConfig & GenAiConfig,
 > extends InstrumentationBase<Config> {
-  private metrics: GenAiMetrics | undefined;
+  /**
+   * Declared without an initialiser: the base constructor makes the instruments (through
+   * `_updateMetricInstruments`) before this class's field initialisers would run and reset them.
+   */
+  declare private metrics: GenAiMetrics | undefined;
   /** Made on first use after each `setConfig`. */
   private configured: ConfiguredTelemetry | undefined;
   /**

@@ -1,20 +1,9 @@
 import { readFileSync } from 'node:fs';
 import shipped from './prices.json';
 
-/** Price of one model in USD per million tokens. */
-export interface ModelPrice {
-  /** Uncached input tokens. */
-  readonly input: number;
-  /** Output tokens (reasoning tokens included, as providers bill them). */
-  readonly output: number;
-  /** Input tokens read from the prompt cache; defaults to `input`. */
-  readonly cachedInput?: number;
-  /** Input tokens written to the prompt cache; defaults to `input`. */
-  readonly cacheWrite?: number;
-}
+import type { ModelPrice, PriceTable } from '../../src/config/prices';
 
-/** Model name (family or exact snapshot) to price. */
-export type PriceTable = Readonly<Record<string, ModelPrice>>;
+export type { ModelPrice, PriceTable } from '../../src/config/prices';
 
 /** Token counts of one call. `inputTokens` includes cache reads and writes. */
 export interface TokenUsage {

@@ -1,4 +1,5 @@
 import type { RedactionOptions } from '../redaction';
+import type { PriceTable } from './prices';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
@@ -72,6 +73,27 @@ export interface SprintlensOptions {
 
   /** Capture prompts and completions (`SPRINTLENS_CAPTURE_CONTENT`). Default `false`. */
   captureContent?: boolean;
+  /**
+   * Longest captured string, in characters, per text part or tool argument
+   * (`SPRINTLENS_CONTENT_MAX_CHARS`); longer ones are cut. Default 16384.
+   */
+  contentMaxChars?: number;
+  /**
+   * OpenAI: ask streamed chat/completions requests for their token usage
+   * (`stream_options.include_usage`), hiding the extra usage chunk from your code, so streams
+   * are counted and priced. A request that sets the option itself keeps its own. Default `true`.
+   */
+  includeStreamUsage?: boolean;
+  /**
+   * Model prices (USD per million tokens) overriding the shipped table and `pricesFile`, model
+   * by model (code only). See docs/llm.md, "Cost".
+   */
+  prices?: PriceTable;
+  /**
+   * Add `trace_id`, `span_id` and `trace_flags` of the active span to what pino, winston and
+   * bunyan write (`SPRINTLENS_LOG_CORRELATION`). Default `true`.
+   */
+  logCorrelation?: boolean;
 
   /** Sample exported logs by pattern and severity (`SPRINTLENS_LOG_SAMPLING`). Default `true`. */
   logSampling?: boolean;
@@ -150,6 +172,9 @@ export interface ResolvedConfig {
   readonly enabledInstrumentations: readonly string[] | undefined;
   readonly disabledInstrumentations: readonly string[];
   readonly captureContent: boolean;
+  readonly contentMaxChars: number;
+  readonly includeStreamUsage: boolean;
+  readonly logCorrelation: boolean;
   readonly logSampling: boolean;
   readonly logSamplingScope: LogSamplingScope;
   readonly logRates: Readonly<Record<SampledSeverity, number>>;

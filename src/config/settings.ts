@@ -163,6 +163,27 @@ export const SETTINGS = {
     fallback: false,
     shownDefault: '`false`',
   }),
+  contentMaxChars: setting({
+    option: 'contentMaxChars',
+    env: ['SPRINTLENS_CONTENT_MAX_CHARS'],
+    parse: numberParser({ min: 1, max: 10_000_000, integer: true }),
+    fallback: 16_384,
+    shownDefault: '`16384`',
+  }),
+  includeStreamUsage: setting({
+    option: 'includeStreamUsage',
+    env: [],
+    parse: parseBoolean,
+    fallback: true,
+    shownDefault: '`true`',
+  }),
+  logCorrelation: setting({
+    option: 'logCorrelation',
+    env: ['SPRINTLENS_LOG_CORRELATION'],
+    parse: parseBoolean,
+    fallback: true,
+    shownDefault: '`true`',
+  }),
   logSampling: setting({
     option: 'logSampling',
     env: ['SPRINTLENS_LOG_SAMPLING'],

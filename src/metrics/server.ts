@@ -4,7 +4,7 @@ import { reportWarning } from '../base/diag';
 import { MetricsServerFailedError } from '../base/errors';
 import { checkHealth } from '../base/health';
 import type { HealthStatus } from '../base/health';
-import { sdkRegistry } from './registry';
+import { selfMetrics } from '../base/self-metrics';
 
 /** Options of {@link startMetricsServer}. */
 export interface MetricsServerOptions {
@@ -64,8 +64,9 @@ export function startMetricsServer(
       return;
     }
     if (url.pathname === '/metrics') {
-      sdkRegistry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': sdkRegistry.contentType }).end(text),
+      const registry = selfMetrics().registry;
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
         () => res.writeHead(500).end(),
       );
       return;

@@ -1,5 +1,6 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { resolveConfig } from '../config/resolve';
 import { redactConfig } from '../config/redact';
 import type { DiagLevelName, SprintlensOptions } from '../config/options';
@@ -97,10 +98,10 @@ function startOnce(options: SprintlensOptions, onStopped: () => void): Sprintlen
 
   const providers = buildProviders(config, options);
   registerGlobals(providers);
-  const instrumentations = [
-    ...createInstrumentations(config, options.redaction),
-    ...(options.instrumentations ?? []),
-  ];
+  const instrumentations = withUserInstrumentations(
+    createInstrumentations(config, options),
+    options.instrumentations ?? [],
+  );
   // The log instrumentations ask this sampler before a line is written (see docs/logs.md).
   handLogSampler(instrumentations, providers.logSampler);
   const disableInstrumentations = registerInstrumentations({
@@ -183,4 +184,21 @@ function bounded(work: Promise<void>, timeoutMillis: number): Promise<ShutdownOu
       },
     );
   });
+}
+
+/**
+ * Ours plus the user's, where a user's instance of one of our instrumentations (same
+ * `instrumentationName`, constructed with options of their own) replaces ours.
+ */
+function withUserInstrumentations(
+  ours: Instrumentation[],
+  theirs: readonly Instrumentation[],
+): Instrumentation[] {
+  const names = new Set(theirs.map((i) => i.instrumentationName));
+  const kept: Instrumentation[] = [];
+  for (const instrumentation of ours) {
+    if (names.has(instrumentation.instrumentationName)) instrumentation.disable();
+    else kept.push(instrumentation);
+  }
+  return [...kept, ...theirs];
 }

@@ -1,19 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/spawn-app';
+import { REPO_ROOT } from '../support/paths';
+import { requirePrometheusTool } from '../support/prometheus';
 
 const RULES_DIR = join(REPO_ROOT, 'deploy/prometheus');
 
 /** Runs promtool in the rules folder; fails (never skips) when it is not installed. */
 function promtool(...args: string[]): { status: number | null; output: string } {
+  requirePrometheusTool('promtool');
   const result = spawnSync('promtool', args, { cwd: RULES_DIR, encoding: 'utf8' });
-  if (result.error !== undefined) {
-    throw new Error(
-      `promtool is needed for this test: install Debian's prometheus package ` +
-        `(apt-get install prometheus), which brings promtool. (${result.error.message})`,
-    );
-  }
+  if (result.error !== undefined) throw result.error;
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

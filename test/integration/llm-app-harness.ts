@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { VERSIONS_DIR } from '../support/global-setup';
+import { VERSIONS_DIR } from '../support/paths';
 import type { AppResult } from '../support/spawn-app';
 import { APPS_DIR, runApp } from '../support/spawn-app';
 

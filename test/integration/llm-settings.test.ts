@@ -60,4 +60,47 @@ describe('LLM settings through start()', () => {
     expect(input).not.toContain('CUST-004211');
     expect(input).not.toContain('jane@example.com');
   });
+
+  it('code-only options: inline prices, content length, no stream usage, an own log instrumentation', async () => {
+    const service = 'start-options';
+    const result = await runApp({
+      args: ['start-options.cjs'],
+      env: {
+        SPRINTLENS_ENDPOINT: backend.url,
+        OTEL_SERVICE_NAME: service,
+        FIXTURE_LLM_URL: llm.url,
+      },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const spans = backend.spans.filter(
+      (s) => s.resource['service.name'] === service && s.name === 'chat gpt-4o-mini',
+    );
+    expect(spans).toHaveLength(2);
+    const [plain, streamed] = spans.sort((a, b) =>
+      String(a.attributes['sprintlens.stream.outcome'] ?? '').localeCompare(
+        String(b.attributes['sprintlens.stream.outcome'] ?? ''),
+      ),
+    );
+    // Inline prices, not the shipped ones: 7 and 70 USD per million tokens.
+    const expected = (USAGE.prompt_tokens * 7 + USAGE.completion_tokens * 70) / 1e6;
+    expect(plain?.attributes['sprintlens.cost.usd']).toBeCloseTo(expected, 9);
+    // Content cut at 20 characters.
+    const input = String(plain?.attributes['gen_ai.input.messages']);
+    expect(input).toContain('a question much long…[truncated]');
+    // No usage asked for on the stream: no tokens and no cost on its span.
+    expect(streamed?.attributes['sprintlens.stream.outcome']).toBe('completed');
+    expect(streamed?.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
+    expect(streamed?.attributes['sprintlens.cost.usd']).toBeUndefined();
+    // The app's PinoInstrumentation replaced ours: no trace fields in the line, one record.
+    const line = result.stdout.split('\n').find((l) => l.includes('answered'));
+    expect(line).toBeDefined();
+    expect(line).not.toContain('trace_id');
+    await backend.waitFor(() =>
+      backend.logRecords.some((r) => r.resource['service.name'] === service),
+    );
+    const records = backend.logRecords.filter((r) => r.resource['service.name'] === service);
+    expect(records.map((r) => r.body)).toEqual(['answered']);
+    expect(records[0]?.traceId).toBe(plain?.traceId);
+  });
 });

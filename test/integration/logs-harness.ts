@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { SAMPLER_DEFAULTS } from '../../src/sampling/pattern-sampler';
-import { VERSIONS_DIR } from '../support/global-setup';
+import { VERSIONS_DIR } from '../support/paths';
 import { OtlpReceiver } from '../support/otlp-receiver';
 import type { ReceivedLog, ReceivedSpan } from '../support/otlp-receiver';
 import { APPS_DIR, linkPackageIntoApps, runApp } from '../support/spawn-app';

@@ -7,7 +7,7 @@ import type { Backend } from '../support/backend';
 import { startLlmServer, USAGE } from '../support/llm-server';
 import type { LlmServer } from '../support/llm-server';
 import { freePort } from '../support/ports';
-import { PrometheusServer } from '../support/prometheus';
+import { PrometheusServer, requirePrometheusTool } from '../support/prometheus';
 import type { PromSample } from '../support/prometheus';
 import { runApp } from '../support/spawn-app';
 
@@ -60,6 +60,9 @@ interface Observed {
 // calls an LLM, logs through pino and exports to the reference backend.
 describe('scraped by a real Prometheus', () => {
   it('LLM, exporter and sampler series are queryable with the expected values; promtool accepts the exposition', async () => {
+    // Fails (never skips) without Debian's prometheus package, saying so.
+    requirePrometheusTool('prometheus');
+    requirePrometheusTool('promtool');
     const port = await freePort();
     const prometheus = new PrometheusServer([`127.0.0.1:${port}`]);
     let backend: Backend | undefined;

@@ -5,6 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports';
 
+/**
+ * Throws, saying what to install, when `tool` (from Debian's `prometheus` package) is missing:
+ * the tests that need it fail, never skip. .ci/run installs the package before the tests; the
+ * test setup installs no system packages.
+ */
+export function requirePrometheusTool(tool: 'prometheus' | 'promtool'): void {
+  const probe = spawnSync(tool, ['--version'], { stdio: 'ignore' });
+  if (probe.error === undefined && probe.status === 0) return;
+  const why = probe.error?.message ?? `\`${tool} --version\` exited with ${probe.status}`;
+  throw new Error(
+    `${tool} is needed by this test and is not installed: install Debian's prometheus package ` +
+      `(apt-get install prometheus, as .ci/run does), which brings prometheus and promtool. (${why})`,
+  );
+}
+
 /** One sample of an instant query. */
 export interface PromSample {
   readonly metric: Record<string, string>;
@@ -23,9 +38,7 @@ export class PrometheusServer {
   constructor(private readonly targets: readonly string[]) {}
 
   async start(): Promise<this> {
-    if (spawnSync('prometheus', ['--version']).status !== 0) {
-      throw new Error('Prometheus is not installed: apt-get install prometheus (Debian package)');
-    }
+    requirePrometheusTool('prometheus');
     const port = await freePort();
     const config = [
       'global:',

@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { APPS_DIR, REPO_ROOT } from './paths';
 
-/** The repository root. */
-export const REPO_ROOT = resolve(__dirname, '../..');
-/** Fixture apps; `node_modules/sprintlens` there links to the repository, as an install would. */
-export const APPS_DIR = join(REPO_ROOT, 'test/fixtures/apps');
+export { APPS_DIR, REPO_ROOT } from './paths';
 
 /** Makes `require('sprintlens')` resolve from the fixture apps to this repository's build. */
 export function linkPackageIntoApps(): void {

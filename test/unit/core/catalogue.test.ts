@@ -6,7 +6,7 @@ import { DEV_BACKEND_ERROR_CODES } from '../../../dev-backend/errors';
 import { DEFAULTS } from '../../../src/config/resolve';
 import { INSTRUMENTATION_NAMES } from '../../../src/config/instrumentation-catalogue';
 import { VERSION } from '../../../src/base/version';
-import { REPO_ROOT } from '../../support/spawn-app';
+import { REPO_ROOT } from '../../support/paths';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BudgetPolicies,
   budgetRate,
@@ -8,34 +8,13 @@ import {
 } from '../../../dev-backend/pattern-policy';
 import type { PolicyChange, RequestRecord } from '../../../dev-backend/types';
 import { MAX_POLICY_PATTERNS, parsePolicy } from '../../../src/sampling/sampling-policy';
-import { DEFAULT_POLICY, startBackend } from '../../support/backend';
-import type { Backend } from '../../support/backend';
-import { postJson } from '../backend/http';
+import { DEFAULT_POLICY } from '../../support/backend';
+import { patternReport as report } from '../../support/pattern-report';
 
 const ID_A = 'aaaaaaaaaaaaaaaa';
 const ID_B = 'bbbbbbbbbbbbbbbb';
 const ID_C = 'cccccccccccccccc';
 const ID_ERR = 'eeeeeeeeeeeeeeee';
-
-/** A report over `minutes` minutes. */
-function report(
-  patterns: { id: string; count: number; severity?: string }[],
-  options: { minutes?: number; service?: string; severity?: string } = {},
-) {
-  const start = Date.parse('2026-01-01T10:00:00.000Z');
-  const end = start + (options.minutes ?? 1) * 60_000;
-  return {
-    service: options.service ?? 'checkout',
-    windowStart: new Date(start).toISOString(),
-    windowEnd: new Date(end).toISOString(),
-    patterns: patterns.map((pattern) => ({
-      template: 't <*>',
-      severity: options.severity ?? 'INFO',
-      kept: 0,
-      ...pattern,
-    })),
-  };
-}
 
 function policies(budgetPerMinute = 100) {
   const changes: PolicyChange[] = [];
@@ -194,58 +173,5 @@ describe('BudgetPolicies', () => {
     expect(Object.keys(rates)).toHaveLength(MAX_POLICY_PATTERNS);
     expect(rates['0000000000000000']).toBeUndefined(); // the weakest reduction went
     expect(parsePolicy(JSON.stringify(change?.policy)).ok).toBe(true);
-  });
-});
-
-describe('a backend with a budget', () => {
-  let backend: Backend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    backend = undefined;
-  });
-
-  it('serves the computed policy with a new ETag, per service, and 304 while unchanged', async () => {
-    backend = await startBackend({ budgetPerMinute: 100, policyTtlSeconds: 30 });
-    const url = (service: string) =>
-      `${backend?.url}/v1/sampling/policy?service.name=${encodeURIComponent(service)}`;
-    const before = await fetch(url('checkout'));
-    expect(await before.json()).toEqual({ ...DEFAULT_POLICY, ttlSeconds: 30 });
-    const oldTag = before.headers.get('etag') ?? '';
-
-    const accepted = await postJson(
-      `${backend.url}/v1/sampling/patterns`,
-      report([
-        { id: ID_A, count: 1000 },
-        { id: ID_ERR, count: 1e6, severity: 'FATAL' },
-      ]),
-    );
-    expect(accepted.status).toBe(202);
-
-    const after = await fetch(url('checkout'), { headers: { 'if-none-match': oldTag } });
-    expect(after.status).toBe(200);
-    const newTag = after.headers.get('etag') ?? '';
-    expect(newTag).not.toBe(oldTag);
-    expect(await after.json()).toEqual({
-      version: 'patterns-1',
-      ttlSeconds: 30,
-      defaultRate: 1,
-      severityRates: DEFAULT_POLICY.severityRates,
-      patternRates: { [ID_A]: 0.1 },
-    });
-
-    // The same report again changes nothing: the client's tag still matches.
-    await postJson(`${backend.url}/v1/sampling/patterns`, report([{ id: ID_A, count: 1000 }]));
-    const unchanged = await fetch(url('checkout'), { headers: { 'if-none-match': newTag } });
-    expect(unchanged.status).toBe(304);
-    // Other services keep the default.
-    expect(await (await fetch(url('billing'))).json()).toEqual({
-      ...DEFAULT_POLICY,
-      ttlSeconds: 30,
-    });
-
-    expect(backend.summary().sampling).toMatchObject({
-      patternReports: 2,
-      policies: [{ service: 'checkout', version: 'patterns-1', patternRates: 1, lowestRate: 0.1 }],
-    });
   });
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rename, truncate, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,7 @@ import { resetDiagRateLimits } from '../../../src/base/diag';
 import { DiskSpool, decodeEntry, encodeEntry, HEADER_BYTES } from '../../../exporters/spool';
 import type { SpoolOptions } from '../../../exporters/spool';
 import { FOREIGN_OWNER_LEASE_MS, hostTag } from '../../../exporters/spool/claims';
-import { drain } from './drain-spool';
+import { drain } from '../../support/drain-spool';
 
 const CT = 'application/x-protobuf';
 let root: string;
@@ -35,13 +34,18 @@ function open(extra: Partial<SpoolOptions> = {}): Promise<DiskSpool> {
   return DiskSpool.open({ dir: root, maxBytes: 1 << 20, signal: 'logs', ...extra });
 }
 
-/** A pid that certainly belongs to no process: one that has just exited. */
+/**
+ * A pid that belongs to no process, found without starting one: probing upward from 2^22
+ * (Linux's largest pid_max, so the kernel never hands it out) until `kill(pid, 0)` says ESRCH.
+ */
 function deadPid(): number {
-  const result = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
-  return Number(result.stdout);
+  for (let pid = 2 ** 22; ; pid++) {
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return pid;
+    }
+  }
 }
 
 describe('spool file format', () => {

@@ -22,7 +22,7 @@ import type {
   LlmMethod,
 } from '../../../instrumentations/genai';
 import { asObject, asString } from '../../../instrumentations/genai/narrow';
-import { captureDiag } from './llm-instrumentation-harness';
+import { captureDiag } from '../../support/llm-instrumentation';
 
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });

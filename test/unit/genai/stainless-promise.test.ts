@@ -16,7 +16,7 @@ import {
   observeApiPromise,
   wrapAsResponse,
 } from '../../../instrumentations/genai/stainless-promise';
-import { captureDiag } from './llm-instrumentation-harness';
+import { captureDiag } from '../../support/llm-instrumentation';
 
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });

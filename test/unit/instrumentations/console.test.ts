@@ -15,14 +15,14 @@ import {
   installSampler,
   logHarness,
   shutdownSamplers,
-} from './log-harness';
-import type { LogHarness } from './log-harness';
+} from '../../support/log-instrumentation/harness';
+import type { LogHarness } from '../../support/log-instrumentation/harness';
 
 const METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 type Method = (typeof METHODS)[number];
 
 // What console would have printed: the methods underneath ours record their calls (the real
-// console output is checked in spawned processes by test/integration/logs-console.test.ts).
+// console output is checked in spawned processes by test/integration/logs.test.ts).
 const printed: { method: Method; args: unknown[] }[] = [];
 const saved = new Map<Method, (...args: unknown[]) => void>();
 /** The recording methods installed before the instrumentation patched console. */

@@ -20,8 +20,8 @@ import {
   TEMPLATE_ATTRIBUTE,
 } from '../../../src/sampling/log-sampler';
 import { templatePattern } from '../../../src/sampling/printf-template';
-import { REPO_ROOT } from '../../support/spawn-app';
-import { LineSink } from './log-harness';
+import { REPO_ROOT } from '../../support/paths';
+import { LineSink } from '../../support/log-instrumentation/harness';
 
 type LogFn = (...args: unknown[]) => void;
 type PinoFactory = (options: object, stream: object) => Record<'debug' | 'info' | 'error', LogFn>;

@@ -10,8 +10,12 @@ import {
   TEMPLATE_ATTRIBUTE,
 } from '../../../src/sampling/log-sampler';
 import { templatePattern } from '../../../src/sampling/printf-template';
-import { REPO_ROOT } from '../../support/spawn-app';
-import { hostileValues, installSampler, logHarnessForFile } from './log-harness';
+import { REPO_ROOT } from '../../support/paths';
+import {
+  hostileValues,
+  installSampler,
+  logHarnessForFile,
+} from '../../support/log-instrumentation/harness';
 
 type LogFn = (...args: unknown[]) => unknown;
 interface WinstonLogger {

@@ -1,10 +1,9 @@
-import { Counter, Gauge, register as defaultRegistry, Registry } from 'prom-client';
+import { Gauge, register as defaultRegistry, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../../exporters/transport/ledger';
 import { transportMetrics } from '../../../exporters/transport/metrics';
 import { LlmUsage } from '../../../instrumentations/genai/usage-metrics';
 import { registerMetrics } from '../../../src/metrics/register-metrics';
-import { sdkRegistry } from '../../../src/metrics/registry';
 import { selfMetrics } from '../../../src/base/self-metrics';
 import { createLogSampling } from '../../../src/sampling/create-log-sampling-processor';
 import type { PolicyClient } from '../../../src/sampling/policy-client';
@@ -13,17 +12,25 @@ import {
   samplingMetricsSource,
 } from '../../../src/sampling/sampler-metrics';
 
+const sdkRegistry = selfMetrics().registry;
+const removals: (() => void)[] = [];
 const created: string[] = [];
-function sdkCounter(name: string): Counter {
+/** A counter of the SDK: a self-metrics source with one value, as the SDK's parts add them. */
+function sdkCounter(name: string): { inc(by?: number): void } {
   created.push(name);
-  return new Counter({ name, help: 'test metric of the SDK', registers: [sdkRegistry] });
+  let value = 0;
+  removals.push(
+    selfMetrics().add({
+      specs: [{ name, help: 'test metric of the SDK', type: 'counter' }],
+      collect: (out) => out.add(name, value),
+    }),
+  );
+  return { inc: (by = 1) => void (value += by) };
 }
 
 afterEach(() => {
-  for (const name of created.splice(0)) {
-    sdkRegistry.removeSingleMetric(name);
-    defaultRegistry.removeSingleMetric(name);
-  }
+  for (const remove of removals.splice(0)) remove();
+  for (const name of created.splice(0)) defaultRegistry.removeSingleMetric(name);
 });
 
 describe('registerMetrics', () => {

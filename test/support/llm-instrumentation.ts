@@ -1,7 +1,8 @@
 /**
- * Shared pieces of the in-process LLM instrumentation tests (openai, anthropic): the setup that
- * patches the real SDK by hand, diagnostics captured per test, a metric reader collected on
- * demand, and a tracer provider that fails.
+ * Shared pieces of the in-process LLM instrumentation tests (openai, anthropic), with no server:
+ * the setup that patches the real SDK by hand, diagnostics captured per test, a metric reader
+ * collected on demand, and a tracer provider that fails. The calls against a local LLM server
+ * add the server to this setup: `inProcessInstrumentationTests` in ./llm-in-process.ts.
  */
 import { context, diag, DiagLogLevel, trace } from '@opentelemetry/api';
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
@@ -15,11 +16,9 @@ import {
   TracerProvider as SdkTracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { resetDiagRateLimits } from '../../../src/base/diag';
-import { startLlmServer } from '../../support/llm-server';
-import type { LlmServer } from '../../support/llm-server';
+import { resetDiagRateLimits } from '../../src/base/diag';
 
-/** Options of {@link inProcessInstrumentationTests}. */
+/** Options of {@link patchedSdkTests}. */
 export interface InProcessOptions<Config, Inst> {
   /** Makes the instrumentation under test, from a test's config (it is patched by hand). */
   create(config: Config | undefined): Inst;
@@ -31,10 +30,10 @@ export interface InProcessOptions<Config, Inst> {
 }
 
 /**
- * Registers the hooks of an in-process instrumentation test file: a local LLM server, spans
- * into memory, diagnostics captured per test, and whatever a test patched undone after it.
+ * Registers the hooks of a test file that patches the real SDK in process: spans into memory,
+ * diagnostics captured per test, and whatever a test patched undone after it.
  */
-export function inProcessInstrumentationTests<Config, Inst extends InstrumentationBase>(
+export function patchedSdkTests<Config, Inst extends InstrumentationBase>(
   options: InProcessOptions<Config, Inst>,
 ) {
   const exporter = new InMemorySpanExporter();
@@ -42,7 +41,6 @@ export function inProcessInstrumentationTests<Config, Inst extends Instrumentati
     spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   const diagLines: string[] = [];
-  let llm: LlmServer | undefined;
   let patched: Inst | undefined;
   const definition = (inst: Inst) => inst.getModuleDefinitions()[0]!;
   const unpatch = (inst: Inst): void => {
@@ -50,15 +48,13 @@ export function inProcessInstrumentationTests<Config, Inst extends Instrumentati
     if (patched === inst) patched = undefined;
   };
 
-  beforeAll(async () => {
+  beforeAll(() => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     if (options.globalTracerProvider === true) trace.setGlobalTracerProvider(tracerProvider);
-    llm = await startLlmServer();
   });
-  afterAll(async () => {
+  afterAll(() => {
     if (options.globalTracerProvider === true) trace.disable();
     context.disable();
-    await llm?.close();
   });
   beforeEach(() => {
     exporter.reset();
@@ -73,10 +69,6 @@ export function inProcessInstrumentationTests<Config, Inst extends Instrumentati
     exporter,
     tracerProvider,
     diagLines,
-    /** The local LLM server (started before the file's tests). */
-    server(): LlmServer {
-      return llm!;
-    },
     /** A disabled instrumentation with `config`, patched onto the SDK for this test. */
     instrument(config?: Config, provider: TracerProvider = tracerProvider): Inst {
       const inst = options.create(config);

@@ -1,4 +1,4 @@
-import type { DiskSpool, SpoolEntry } from '../../../exporters/spool';
+import type { DiskSpool, SpoolEntry } from '../../exporters/spool';
 
 /** Claims and acknowledges every entry of `spool`, oldest first, and returns them. */
 export async function drain(spool: DiskSpool): Promise<SpoolEntry[]> {

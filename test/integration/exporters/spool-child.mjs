@@ -1,5 +1,5 @@
-// Child process for test/unit/exporters/spool-processes.test.ts. Uses the BUILT spool
-// (npx tsc -p tsconfig.build.json), as an installed package would.
+// Child process for test/integration/exporters/spool-processes.test.ts. Uses the BUILT spool
+// (npm run build), as an installed package would.
 //   write <dir> <count> <bodyBytes>  write count entries, print "spooled", wait to be killed
 //   churn <dir> <bodyBytes>          write entries forever, print "writing" after the first
 //   claim <dir>                      print "ready", wait for "go" on stdin, claim and ack until

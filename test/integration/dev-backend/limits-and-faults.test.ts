@@ -2,8 +2,8 @@ import * as net from 'node:net';
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../support/backend';
-import { backendsClosedAfterEach } from '../backend/backends-per-test';
-import { jsonTraces, networkError, post, postJson } from '../backend/http';
+import { backendsClosedAfterEach } from './backends-per-test';
+import { jsonTraces, networkError, post, postJson } from './http';
 
 const start = backendsClosedAfterEach();
 

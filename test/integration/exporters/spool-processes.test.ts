@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DiskSpool, decodeEntry, encodeEntry } from '../../../exporters/spool';
-import { REPO_ROOT } from '../../support/spawn-app';
-import { drain } from './drain-spool';
+import { drain } from '../../support/drain-spool';
+import { REPO_ROOT } from '../../support/paths';
 import { bodyFor } from './spool-body.mjs';
 
-// Real processes against the BUILT spool: run `npx tsc -p tsconfig.build.json` first.
+// Real processes against the BUILT spool (`npm test` builds before the integration tier).
 const CHILD = join(__dirname, 'spool-child.mjs');
 const BUILT = join(REPO_ROOT, 'dist/exporters/spool/index.js');
 const CHILD_BOUND_MS = 30_000;
@@ -19,7 +19,7 @@ const roots: string[] = [];
 const children: ChildProcess[] = [];
 
 beforeAll(() => {
-  if (!existsSync(BUILT)) throw new Error('build first: npx tsc -p tsconfig.build.json');
+  if (!existsSync(BUILT)) throw new Error('build first: npm run build');
 });
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'sl-spool-proc-'));

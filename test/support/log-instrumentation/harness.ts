@@ -16,7 +16,7 @@ import type { LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-l
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { createLogSampling } from '../../../src/sampling/create-log-sampling-processor';
 import type { LogSampling } from '../../../src/sampling/create-log-sampling-processor';
@@ -27,7 +27,7 @@ import {
 } from '../../../src/sampling/log-sampler';
 import type { LogSampleInput, LogSampler } from '../../../src/sampling/log-sampler';
 import type { PatternSampler } from '../../../src/sampling/pattern-sampler';
-import { VERSIONS_DIR } from '../../support/global-setup';
+import { VERSIONS_DIR } from '../paths';
 
 /** The exporting processor of the harness; {@link installSampler} puts its sampling in front. */
 let exporting: LogRecordProcessor | undefined;
@@ -205,9 +205,24 @@ export class DropAllSampler implements LogSampler {
   }
 }
 
-/** `require` for an older major from the version matrix (test/versions/<name>). */
-export function requireVersion(name: string): NodeJS.Require {
-  return createRequire(join(VERSIONS_DIR, name, 'package.json'));
+/**
+ * `require` for an older major from the version matrix (test/versions/<name>), installed by the
+ * integration tier's global setup. Throws rather than fall back to the repository's own version
+ * when the folder is not installed, so a row of the matrix never tests the wrong major.
+ */
+export function requireVersion(name: string): (id: string) => unknown {
+  const dir = join(VERSIONS_DIR, name);
+  const require = createRequire(join(dir, 'package.json'));
+  return (id) => {
+    const resolved = require.resolve(id);
+    if (!resolved.startsWith(join(dir, 'node_modules') + sep)) {
+      throw new Error(
+        `${id} resolved to ${resolved}, not test/versions/${name}: install the version matrix ` +
+          `(the integration tier's global setup does: npm run test:integration)`,
+      );
+    }
+    return require(id);
+  };
 }
 
 /** Collects what a logger writes (a pino/bunyan destination or a raw stream). */

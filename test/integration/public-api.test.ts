@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../support/spawn-app';
+import { REPO_ROOT } from '../support/paths';
 
 const CONTRACT = [
   'start',
