@@ -12,12 +12,11 @@
 //                instructions per enqueueOne (startup, module loading and warm-up cancel out).
 //                Slow (about a minute per checkout); needs valgrind.
 //   --child ROOT N   internal: one measuring process
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { callgrindInstructions } from './callgrind.mjs';
 
 const HERE = fileURLToPath(import.meta.url);
 const WARMUP = 50_000;
@@ -106,34 +105,9 @@ function parent(argv) {
   }
 }
 
-/** Total instructions (callgrind's Ir) of one child process doing `n` enqueues. */
+/** Instructions of one child process doing `n` enqueues. */
 function instructions(root, n) {
-  const dir = mkdtempSync(join(tmpdir(), 'transport-enqueue-cg-'));
-  try {
-    const out = join(dir, 'callgrind.out');
-    // --predictable: no background compiler or GC threads and no timer-driven heuristics, so
-    // the count is repeatable (to a few in 100,000).
-    const run = spawnSync(
-      'valgrind',
-      [
-        '--tool=callgrind',
-        `--callgrind-out-file=${out}`,
-        process.execPath,
-        '--predictable',
-        HERE,
-        '--child',
-        root,
-        String(n),
-      ],
-      { encoding: 'utf8' },
-    );
-    if (run.status !== 0) throw new Error(`valgrind failed: ${run.stderr}`);
-    const summary = /^summary:\s+(\d+)/m.exec(readFileSync(out, 'utf8'));
-    if (summary === null) throw new Error(`no summary in ${out}`);
-    return Number(summary[1]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return callgrindInstructions([HERE, '--child', root, String(n)]);
 }
 
 function median(values) {

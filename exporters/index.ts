@@ -95,11 +95,13 @@ export function createMetricExporter(
  * transport, configured like {@link createTraceExporter}. Prefer it to
  * `new BatchSpanProcessor(createTraceExporter())` in your own `NodeSDK` (`spanProcessors`):
  * the transport batches itself, so a batch processor in front of it only adds a second buffer,
- * a second timer and a copy (and its own drop limit).
+ * a second timer and a copy (and its own drop limit). It also sets the attributes of
+ * `withAttributes` on each span as it starts, as `ContextAttributesSpanProcessor` does.
  */
 export function createSpanProcessor(options?: ExporterOptions): TransportSpanProcessor {
   return new TransportSpanProcessor(
     traceTransport(resolved(options), { tunables: options?.transport }),
+    { contextAttributes: true },
   );
 }
 
@@ -107,9 +109,12 @@ export function createSpanProcessor(options?: ExporterOptions): TransportSpanPro
  * A `LogRecordProcessor` that queues every log record straight into the robust transport,
  * configured like {@link createLogExporter}. Put it behind `createLogSamplingProcessor()`
  * (`createLogSamplingProcessor({ downstream: createLogRecordProcessor() })`) to sample first.
+ * It also sets the attributes of `withAttributes` on each record, as
+ * `ContextAttributesLogRecordProcessor` does (behind sampling: on the records kept).
  */
 export function createLogRecordProcessor(options?: ExporterOptions): TransportLogRecordProcessor {
   return new TransportLogRecordProcessor(
     logTransport(resolved(options), { tunables: options?.transport }),
+    { contextAttributes: true },
   );
 }

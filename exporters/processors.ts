@@ -11,6 +11,8 @@ import type {
   ReadableLogRecord,
   ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
+import { ContextAttributesLogRecordProcessor } from '../src/context/log-record-processor';
+import { ContextAttributesSpanProcessor } from '../src/context/span-processor';
 import type { Transport, TransportStats } from './transport/transport';
 
 /** What every part on a transport shares: flush, shutdown and the accounting snapshot. */
@@ -31,9 +33,32 @@ export abstract class OnTransport<T> {
   }
 }
 
-/** Queues every sampled span when it ends. */
+/** How a transport-backed processor is built. */
+export interface TransportProcessorOptions {
+  /**
+   * Also set the context attributes (`withAttributes`, the request scope) on each span or record,
+   * as a `ContextAttributes…Processor` would: what `createSpanProcessor()` and
+   * `createLogRecordProcessor()` ask for. `start()` puts those processors first instead.
+   */
+  readonly contextAttributes?: boolean;
+}
+
+/**
+ * Queues every sampled span when it ends; with `contextAttributes`, sets the context attributes
+ * as it starts.
+ */
 export class TransportSpanProcessor extends OnTransport<ReadableSpan> implements SpanProcessor {
-  onStart(_span: Span, _parentContext: Context): void {}
+  private readonly attributes: ContextAttributesSpanProcessor | undefined;
+
+  constructor(transport: Transport<ReadableSpan>, options: TransportProcessorOptions = {}) {
+    super(transport);
+    this.attributes =
+      options.contextAttributes === true ? new ContextAttributesSpanProcessor() : undefined;
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.attributes?.onStart(span, parentContext);
+  }
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
@@ -41,12 +66,24 @@ export class TransportSpanProcessor extends OnTransport<ReadableSpan> implements
   }
 }
 
-/** Queues every emitted log record. */
+/**
+ * Queues every emitted log record; with `contextAttributes`, sets the context attributes on it
+ * first.
+ */
 export class TransportLogRecordProcessor
   extends OnTransport<ReadableLogRecord>
   implements LogRecordProcessor
 {
-  onEmit(logRecord: ReadWriteLogRecord, _context?: Context): void {
+  private readonly attributes: ContextAttributesLogRecordProcessor | undefined;
+
+  constructor(transport: Transport<ReadableLogRecord>, options: TransportProcessorOptions = {}) {
+    super(transport);
+    this.attributes =
+      options.contextAttributes === true ? new ContextAttributesLogRecordProcessor() : undefined;
+  }
+
+  onEmit(logRecord: ReadWriteLogRecord, context?: Context): void {
+    this.attributes?.onEmit(logRecord, context);
     this.transport.enqueueOne(logRecord);
   }
 }

@@ -9,6 +9,12 @@ import type { PriceTable } from './genai';
 import { OpenAIInstrumentation } from './openai';
 import type { OpenAIInstrumentationConfig } from './openai';
 import { AnthropicInstrumentation } from './anthropic';
+import { FastifyInstrumentation } from './fastify';
+import { httpInstrumentationConfig, undiciInstrumentationConfig } from './http/config';
+import type * as HttpInstrumentationModule from '@opentelemetry/instrumentation-http';
+import type * as UndiciInstrumentationModule from '@opentelemetry/instrumentation-undici';
+import type * as ExpressInstrumentationModule from '@opentelemetry/instrumentation-express';
+import type * as KoaInstrumentationModule from '@opentelemetry/instrumentation-koa';
 
 /**
  * What every instrumentation factory receives: the resolved settings it may need. The LLM
@@ -30,8 +36,12 @@ export interface InstrumentationFactoryOptions {
   readonly llmMetrics?: boolean | undefined;
   /** OpenAI: ask streamed chat/completions requests for their usage. Default `true`. */
   readonly includeStreamUsage?: boolean | undefined;
+  /** Context attribute keys the `gen_ai.client.*` metrics carry. Default none. */
+  readonly metricAttributes?: readonly string[] | undefined;
   /** Logs: add the active span's ids to what pino, winston and bunyan write. Default `true`. */
   readonly logCorrelation?: boolean | undefined;
+  /** HTTP: incoming paths left untraced (`SPRINTLENS_HTTP_IGNORE_PATHS`). Default none. */
+  readonly httpIgnorePaths?: readonly string[] | undefined;
 }
 
 /** An LLM instrumentation's GenAI options (OpenAI's config, a superset) from the factory options. */
@@ -44,6 +54,7 @@ export function llmConfig(options: InstrumentationFactoryOptions): OpenAIInstrum
     pricesFile: options.pricesFile,
     metrics: options.llmMetrics,
     includeStreamUsage: options.includeStreamUsage,
+    metricAttributes: options.metricAttributes,
   };
 }
 
@@ -51,9 +62,37 @@ type Factory = (options: InstrumentationFactoryOptions) => Instrumentation;
 
 /**
  * The class behind each available name of the catalogue (`src/config/instrumentation-catalogue.ts`);
- * a reserved name has none.
+ * a reserved name has none. OpenTelemetry's HTTP and framework instrumentations are loaded
+ * when their factory runs, so a name left out by the configuration costs no load at all.
  */
 export const INSTRUMENTATION_FACTORIES: Readonly<Partial<Record<InstrumentationName, Factory>>> = {
+  http: (options) => {
+    const { HttpInstrumentation } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only when enabled.
+      require('@opentelemetry/instrumentation-http') as typeof HttpInstrumentationModule;
+    return new HttpInstrumentation(
+      httpInstrumentationConfig({ ignorePaths: options.httpIgnorePaths }),
+    );
+  },
+  undici: () => {
+    const { UndiciInstrumentation } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only when enabled.
+      require('@opentelemetry/instrumentation-undici') as typeof UndiciInstrumentationModule;
+    return new UndiciInstrumentation(undiciInstrumentationConfig());
+  },
+  express: () => {
+    const { ExpressInstrumentation } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only when enabled.
+      require('@opentelemetry/instrumentation-express') as typeof ExpressInstrumentationModule;
+    return new ExpressInstrumentation();
+  },
+  koa: () => {
+    const { KoaInstrumentation } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only when enabled.
+      require('@opentelemetry/instrumentation-koa') as typeof KoaInstrumentationModule;
+    return new KoaInstrumentation();
+  },
+  fastify: () => new FastifyInstrumentation(),
   openai: (options) => new OpenAIInstrumentation(llmConfig(options)),
   // `includeStreamUsage` is OpenAI's alone; the Anthropic instrumentation ignores it.
   anthropic: (options) => new AnthropicInstrumentation(llmConfig(options)),

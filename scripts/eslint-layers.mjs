@@ -6,7 +6,7 @@ import path from 'node:path';
 /** Bottom to top. A file belongs to the first layer with a prefix of its path. */
 export const LAYERS = [
   { name: 'base', paths: ['src/base/'] },
-  { name: 'policy', paths: ['src/config/', 'src/sampling/', 'src/redaction/'] },
+  { name: 'policy', paths: ['src/config/', 'src/sampling/', 'src/redaction/', 'src/context/'] },
   {
     name: 'instruments and transport',
     paths: ['instrumentations/', 'exporters/', 'src/track/', 'src/evaluation/'],

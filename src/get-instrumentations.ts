@@ -14,20 +14,24 @@ export type InstrumentationOptions = Pick<
   | 'captureContent'
   | 'contentMaxChars'
   | 'includeStreamUsage'
+  | 'metricAttributes'
   | 'prices'
   | 'pricesFile'
   | 'redaction'
   | 'logCorrelation'
+  | 'httpIgnorePaths'
 >;
 
 /** The options that are not part of the resolved configuration (code only, passed through). */
 export type CodeOnlyInstrumentationOptions = Pick<SprintlensOptions, 'redaction' | 'prices'>;
 
 /**
- * Instances of sprintlens's instrumentations, for an existing OpenTelemetry `NodeSDK`:
+ * Instances of sprintlens's instrumentations, for an existing OpenTelemetry `NodeSDK`: the
+ * bundled HTTP, fetch and framework ones (`http`, `undici`, `express`, `koa`, `fastify`) as
+ * well as the LLM and log ones, with your own beside them:
  *
  * ```ts
- * new NodeSDK({ instrumentations: [...getInstrumentations()] }).start();
+ * new NodeSDK({ instrumentations: [...getInstrumentations(), new PgInstrumentation()] }).start();
  * ```
  *
  * Filtered by `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS`
@@ -51,10 +55,12 @@ export function createInstrumentations(
     captureContent: config.captureContent,
     contentMaxChars: config.contentMaxChars,
     includeStreamUsage: config.includeStreamUsage,
+    metricAttributes: config.metricAttributes,
     pricesFile: config.pricesFile,
     prices: codeOnly.prices,
     redaction: codeOnly.redaction,
     logCorrelation: config.logCorrelation,
+    httpIgnorePaths: config.httpIgnorePaths,
   };
   const instances: Instrumentation[] = [];
   for (const entry of selectInstrumentations(config)) {

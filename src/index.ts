@@ -29,6 +29,12 @@ export { OpenAIInstrumentation } from '../instrumentations/openai';
 export type { OpenAIInstrumentationConfig } from '../instrumentations/openai';
 export { AnthropicInstrumentation } from '../instrumentations/anthropic';
 export type { AnthropicInstrumentationConfig } from '../instrumentations/anthropic';
+export { FastifyInstrumentation } from '../instrumentations/fastify';
+export type {
+  FastifyInstrumentationConfig,
+  FastifyRequestInfo,
+  FastifyRequestLike,
+} from '../instrumentations/fastify';
 export type { GenAiConfig } from '../instrumentations/genai';
 export type { ModelPrice, PriceTable } from './config/prices';
 export { PinoInstrumentation } from '../instrumentations/pino';
@@ -52,6 +58,18 @@ export type {
 } from './config/options';
 export { track, TRACK_INPUT_ATTRIBUTE, TRACK_OUTPUT_ATTRIBUTE } from './track';
 export type { TrackOptions } from './track';
+export {
+  attributesMiddleware,
+  ContextAttributesLogRecordProcessor,
+  ContextAttributesSpanProcessor,
+  withAttributes,
+} from './context';
+export type {
+  ExpressAttributesMiddleware,
+  FastifyAttributesHook,
+  KoaAttributesMiddleware,
+  SelectAttributes,
+} from './context';
 export { logPattern } from './sampling/log-pattern';
 export { createLogSamplingProcessor } from './sampling/create-log-sampling-processor';
 export type { LogSamplingOptions } from './sampling/create-log-sampling-processor';

@@ -4,9 +4,17 @@
  * the compressor step down for the rest of the process: zstd to gzip, gzip to none (see
  * {@link Compressor.refused}).
  */
-import { gzipSync, constants as zlibConstants } from 'node:zlib';
-import * as zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { Compression } from '../../src/config/options';
+
+// node:zlib is loaded by the first body that is compressed, not at start-up: a process that
+// never exports a large batch does not pay for it (docs/performance.md).
+let zlibModule: typeof Zlib | undefined;
+function zlib(): typeof Zlib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, see above.
+  zlibModule ??= require('node:zlib') as typeof Zlib;
+  return zlibModule;
+}
 
 /** Below this, compression is not worth the CPU in `auto` mode. */
 const AUTO_MIN_BYTES = 1024;
@@ -16,7 +24,10 @@ const AUTO_MAX_RATIO = 0.8;
  * gzip level 1 for every mode: on OTLP batches it gets within ~5 % of level 6's size for
  * well under half of its CPU (see bench/results/exporter.md).
  */
-const GZIP_OPTIONS = { level: zlibConstants.Z_BEST_SPEED };
+function gzipSync(body: Uint8Array): Uint8Array {
+  const z = zlib();
+  return z.gzipSync(body, { level: z.constants.Z_BEST_SPEED });
+}
 
 export interface Compressed {
   body: Uint8Array;
@@ -28,7 +39,7 @@ type ZstdSync = (buffer: Uint8Array) => Uint8Array;
 
 function zstdCompressor(): ZstdSync | undefined {
   // zstd landed in node:zlib in Node 22.15 / 23.8; older runtimes fall back to gzip.
-  const fn = (zlib as unknown as { zstdCompressSync?: ZstdSync }).zstdCompressSync;
+  const fn = (zlib() as unknown as { zstdCompressSync?: ZstdSync }).zstdCompressSync;
   return typeof fn === 'function' ? fn : undefined;
 }
 
@@ -62,14 +73,14 @@ export class Compressor {
       case 'none':
         return { body, encoding: undefined };
       case 'gzip':
-        return { body: gzipSync(body, GZIP_OPTIONS), encoding: 'gzip' };
+        return { body: gzipSync(body), encoding: 'gzip' };
       case 'zstd': {
         const zstd = zstdCompressor() as ZstdSync;
         return { body: zstd(body), encoding: 'zstd' };
       }
       case 'auto': {
         if (body.length <= AUTO_MIN_BYTES) return { body, encoding: undefined };
-        const gz = gzipSync(body, GZIP_OPTIONS);
+        const gz = gzipSync(body);
         if (gz.length <= body.length * AUTO_MAX_RATIO) return { body: gz, encoding: 'gzip' };
         return { body, encoding: undefined };
       }

@@ -1,5 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { pickAttributes } from '../../src/context/request-scope';
 import type { LlmRequest } from './adapter';
 import type { TokenUsage } from './prices';
 import { reportInternal } from './safe';
@@ -85,6 +86,11 @@ export class GenAiCall implements TokenUsage {
   abortSignal: AbortSignal | undefined = undefined;
   /** Tracer, metrics, prices, content capture and usage ledger this call records with. */
   readonly telemetry: GenAiTelemetry;
+  /**
+   * The allowlisted context attributes (`metricAttributes`) of the context the call was made
+   * in, for its metric points; read at the call, not at its end (a stream may end elsewhere).
+   */
+  readonly metricContext: Attributes | undefined;
 
   private ended = false;
   private readonly startedAt: number;
@@ -110,6 +116,8 @@ export class GenAiCall implements TokenUsage {
         ? start.operation
         : `${start.operation} ${start.requestModel}`;
     const parent = context.active();
+    const metricKeys = telemetry.metricAttributes;
+    this.metricContext = metricKeys === undefined ? undefined : pickAttributes(parent, metricKeys);
     this.span = telemetry.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
     this.span.setAttributes(start.attributes);
     this.context = trace.setSpan(parent, this.span);

@@ -35,4 +35,11 @@ export interface GenAiConfig {
    * Default `true`.
    */
   metrics?: boolean;
+  /**
+   * Context attribute keys (set with `withAttributes` or a middleware helper) to add to the
+   * `gen_ai.client.*` metric points, from the context of each call
+   * (`SPRINTLENS_METRIC_ATTRIBUTES`). Name only low-cardinality keys (`tenant.tier`, `feature`):
+   * every distinct value makes a new series. Never `session.id` or `user.id`. Default: none.
+   */
+  metricAttributes?: readonly string[];
 }

@@ -26,6 +26,7 @@ type MeasuredCall = Pick<
   | 'responseModel'
   | 'inputTokens'
   | 'outputTokens'
+  | 'metricContext'
 >;
 
 /** The two GenAI client histograms, with the conventions' explicit bucket boundaries. */
@@ -46,12 +47,19 @@ export class GenAiMetrics {
     });
   }
 
-  /** Records a finished call: its duration, and its token counts when it succeeded. */
+  /**
+   * Records a finished call: its duration, and its token counts when it succeeded. The call's
+   * allowlisted context attributes come first, so the conventions' own attributes win.
+   */
   record(call: MeasuredCall, errorType: string | undefined, durationSeconds: number): void {
-    const attributes: Attributes = {
-      [ATTR_OPERATION_NAME]: call.operation,
-      [ATTR_PROVIDER_NAME]: call.provider,
-    };
+    const attributes: Attributes =
+      call.metricContext === undefined
+        ? { [ATTR_OPERATION_NAME]: call.operation, [ATTR_PROVIDER_NAME]: call.provider }
+        : {
+            ...call.metricContext,
+            [ATTR_OPERATION_NAME]: call.operation,
+            [ATTR_PROVIDER_NAME]: call.provider,
+          };
     if (call.requestModel !== undefined) attributes[ATTR_REQUEST_MODEL] = call.requestModel;
     if (call.responseModel !== undefined) attributes[ATTR_RESPONSE_MODEL] = call.responseModel;
     if (call.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = call.serverAddress;

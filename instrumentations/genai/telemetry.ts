@@ -25,6 +25,11 @@ export interface GenAiTelemetry {
    * enabled; absent, calls are not counted there (spans and `gen_ai.client.*` metrics still are).
    */
   readonly usage?: LlmUsage | undefined;
+  /**
+   * The context attribute keys the `gen_ai.client.*` metrics carry (the config's
+   * `metricAttributes`); unset when there are none or metrics are off.
+   */
+  readonly metricAttributes?: readonly string[] | undefined;
 }
 
 /**
@@ -37,6 +42,7 @@ export class ConfiguredTelemetry {
   private readonly prices: PriceBook;
   private readonly content: ContentCapture | undefined;
   private readonly metricsOn: boolean;
+  private readonly metricAttributes: readonly string[] | undefined;
   private current: GenAiTelemetry | undefined;
   /** The metrics `current` was built with (its own field is unset when metrics are off). */
   private currentMetrics: GenAiMetrics | undefined;
@@ -45,6 +51,7 @@ export class ConfiguredTelemetry {
     this.prices = loadPriceBook(config);
     this.content = config.captureContent === true ? contentCapture(config) : undefined;
     this.metricsOn = config.metrics !== false;
+    this.metricAttributes = metricAttributeKeys(config.metricAttributes);
   }
 
   /** Tracer, metrics, prices, content capture and ledger: the same object while nothing changes. */
@@ -69,8 +76,18 @@ export class ConfiguredTelemetry {
       prices: this.prices,
       content: this.content,
       usage,
+      metricAttributes: this.metricsOn ? this.metricAttributes : undefined,
     });
   }
+}
+
+/** The non-empty string keys of `keys`, without repeats; `undefined` when none is left. */
+function metricAttributeKeys(keys: unknown): readonly string[] | undefined {
+  if (!Array.isArray(keys)) return undefined;
+  const kept = [
+    ...new Set((keys as unknown[]).filter((k): k is string => typeof k === 'string' && k !== '')),
+  ];
+  return kept.length === 0 ? undefined : Object.freeze(kept);
 }
 
 /**

@@ -128,6 +128,14 @@ export class ConfigInvalidOptionTypeError extends ConfigError {
   }
 }
 
+export class ConfigInvalidPathListError extends ConfigError {
+  readonly code = 'SL_CONFIG_INVALID_PATH_LIST';
+  override readonly name = 'ConfigInvalidPathListError';
+  constructor(details: ConfigErrorDetails) {
+    super(details, 'a valid list of paths');
+  }
+}
+
 /** `SPRINTLENS_ENDPOINT` and a collector endpoint are both set; the backend wins. */
 export class ConfigEndpointConflictError extends SprintlensError {
   readonly code = 'SL_CONFIG_ENDPOINT_CONFLICT';
@@ -552,6 +560,34 @@ export class PatternReportFailedError extends SprintlensError {
   }
 }
 
+/** The function given to an `attributesMiddleware` helper threw; the request went on without. */
+export class AttributesSelectorFailedError extends SprintlensError {
+  readonly code = 'SL_ATTRIBUTES_SELECTOR_FAILED';
+  override readonly name = 'AttributesSelectorFailedError';
+  constructor(framework: string, cause: unknown) {
+    super(
+      `The function given to attributesMiddleware.${framework}() threw (${describeCause(cause)}); ` +
+        'the request went on without its attributes. Make the function return the attributes ' +
+        '(or undefined) without throwing, e.g. for a request without a session.',
+      { cause },
+    );
+  }
+}
+
+/** sprintlens's own Fastify instrumentation code failed; the request went on unaffected. */
+export class FastifyInstrumentationError extends SprintlensError {
+  readonly code = 'SL_FASTIFY_INSTRUMENTATION_FAILED';
+  override readonly name = 'FastifyInstrumentationError';
+  constructor(where: string, cause: unknown) {
+    super(
+      `The Fastify instrumentation failed in ${where} (${describeCause(cause)}); the request ` +
+        'itself was not affected but its route name or handler span may be missing. Please ' +
+        'report this with the Fastify and sprintlens versions in use.',
+      { cause },
+    );
+  }
+}
+
 /**
  * Every code in use by the runtime. A test checks it against the classes above and
  * `docs/errors.md`. The dev backend's codes (`SL_DEV_BACKEND_…`) live in its own catalogue,
@@ -596,6 +632,9 @@ export const ERROR_CODES = [
   'SL_GENAI_INSTRUMENTATION_FAILED',
   'SL_DOCTOR_ENDPOINT_REJECTED',
   'SL_CLI_INVALID_ARGUMENT',
+  'SL_CONFIG_INVALID_PATH_LIST',
+  'SL_ATTRIBUTES_SELECTOR_FAILED',
+  'SL_FASTIFY_INSTRUMENTATION_FAILED',
 ] as const;
 
 /** Codes that were once used and must never be given to another condition. */

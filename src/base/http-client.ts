@@ -15,9 +15,18 @@
  *   never turns the SDK's own requests into spans (which would be exported by the same requests).
  */
 import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Https from 'node:https';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+
+// node:https (with node:tls) is loaded for the first https target only: a process that
+// exports over plain HTTP, the default, never pays its memory (docs/performance.md).
+let httpsModule: typeof Https | undefined;
+function https(): typeof Https {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, see above.
+  httpsModule ??= require('node:https') as typeof Https;
+  return httpsModule;
+}
 
 /** What is kept of an answer's body unless a request says otherwise. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
@@ -88,7 +97,7 @@ export class HttpClient {
       maxSockets: options.maxSockets ?? 1,
       timeout: IDLE_SOCKET_MILLIS,
     };
-    this.agent = this.secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.agent = this.secure ? new (https().Agent)(agentOptions) : new http.Agent(agentOptions);
   }
 
   /** POSTs `body` to the target. */
@@ -157,7 +166,7 @@ export class HttpClient {
       if (body !== undefined) headers['content-length'] = String(body.length);
       try {
         // Through the module object, not a saved reference: an instrumentation patches it there.
-        req = (this.secure ? https : http).request(url, { method, agent: this.agent, headers });
+        req = (this.secure ? https() : http).request(url, { method, agent: this.agent, headers });
       } catch (error) {
         // A request node:http refuses to make (an invalid header value, a bad port).
         fail(errorCode(error));

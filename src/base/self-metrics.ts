@@ -12,8 +12,14 @@
  * The metric objects are prom-client compatible (`name`, `help`, `type`, `get()`), so they can
  * be added to any prom-client registry: sprintlens's own (served on `SPRINTLENS_METRICS_PORT`)
  * and the app's (`registerMetrics(registry)`), even from another copy of prom-client.
+ *
+ * prom-client itself is loaded only when sprintlens's own registry is first asked for (the
+ * metrics server starting, or a test): it and the `node:https`, `node:zlib`, `node:v8` and
+ * `node:perf_hooks` it loads cost start-up time and memory that a process without a metrics
+ * server never needs (docs/performance.md).
  */
-import { Registry } from 'prom-client';
+import type * as PromClient from 'prom-client';
+import type { Registry } from 'prom-client';
 import { debug } from './diag';
 import { VERSION } from './version';
 
@@ -198,14 +204,27 @@ class ScrapedMetric {
  * registries the metrics are in. Get it with {@link selfMetrics}.
  */
 export class SelfMetrics {
-  /** sprintlens's own registry (what `SPRINTLENS_METRICS_PORT` serves). */
-  readonly registry = new Registry();
+  private ownRegistry: Registry | undefined;
   private readonly sources = new Set<MetricsSource>();
   private readonly metrics = new Map<string, ScrapedMetric>();
-  private readonly targets = new Set<TargetRegistry>([this.registry]);
+  private readonly targets = new Set<TargetRegistry>();
   /** Counters and histograms of removed sources, so totals never go back. */
   private readonly retired = new SnapshotWriter();
   private cached: Snapshot | undefined;
+
+  /**
+   * sprintlens's own registry (what `SPRINTLENS_METRICS_PORT` serves), made on first use with
+   * every metric defined so far; later ones are added as their sources appear.
+   */
+  get registry(): Registry {
+    if (this.ownRegistry === undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see the file's TSDoc.
+      const { Registry: PromRegistry } = require('prom-client') as typeof PromClient;
+      this.ownRegistry = new PromRegistry();
+      this.registerInto(this.ownRegistry);
+    }
+    return this.ownRegistry;
+  }
 
   /**
    * Adds a source; its metrics appear in every registry the self-metrics are in. Returns the

@@ -169,23 +169,38 @@ function describeCredentials(target: ProbeTarget, apiKey: boolean): string | und
   return undefined;
 }
 
-/** `openai 7.57.0 (supported: >=5.0.0 <8)`, `pino not installed`, or `built-in`. */
-function describePackages(entry: CatalogueEntry, appDir: string): string {
-  if (entry.modules.length === 0) return 'built-in';
+/**
+ * `openai 7.57.0 (supported: >=5.0.0 <8)`, `pino not installed`, `built-in: console`, or both
+ * (`built-in: global fetch (undici 7.16.0); undici not installed`).
+ * @internal exported for tests
+ */
+export function describePackages(entry: CatalogueEntry, appDir: string): string {
+  const parts: string[] = [];
+  if (entry.builtIn !== undefined) parts.push(`built-in: ${describeBuiltIn(entry.builtIn)}`);
   const supported =
-    entry.supportedVersions === undefined
+    entry.supportedVersions.length === 0
       ? ''
       : ` (supported: ${entry.supportedVersions.join(' || ')})`;
-  return entry.modules
-    .map((name) => {
-      const found = findInstalledPackage(name, appDir);
-      if (found === undefined) return `${name} not installed`;
-      const version = found.version ?? 'unknown version';
-      const global =
-        found.via === 'global' ? ' [from NODE_PATH or a global folder: require() only]' : '';
-      return `${name} ${version}${supported}${global}`;
-    })
-    .join(', ');
+  for (const name of entry.packages ?? entry.modules) {
+    const found = findInstalledPackage(name, appDir);
+    if (found === undefined) {
+      parts.push(`${name} not installed`);
+      continue;
+    }
+    const version = found.version ?? 'unknown version';
+    const global =
+      found.via === 'global' ? ' [from NODE_PATH or a global folder: require() only]' : '';
+    parts.push(`${name} ${version}${supported}${global}`);
+  }
+  return parts.length === 0 ? 'built-in' : parts.join('; ');
+}
+
+/** Global fetch is the undici copy inside Node: its version says which features it has. */
+function describeBuiltIn(builtIn: string): string {
+  const undici = process.versions.undici;
+  return builtIn === 'global fetch' && undici !== undefined
+    ? `${builtIn} (undici ${undici})`
+    : builtIn;
 }
 
 function indent(text: string): string {

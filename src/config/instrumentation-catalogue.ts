@@ -9,16 +9,68 @@
 export interface CatalogueEntry {
   /** Short name used by `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `..._DISABLED_...`. */
   readonly name: string;
-  /** Packages it patches: the ES-module hook intercepts only these. Empty for globals. */
+  /**
+   * Modules it patches through the module loader: the ES-module hook intercepts only these.
+   * Node built-ins by their bare name (`http`; the hook adds `node:http` itself). Empty when
+   * the instrumentation patches nothing on load (globals, diagnostics channels).
+   */
   readonly modules: readonly string[];
-  /** Semver ranges of `modules` that are instrumented; other versions are left alone. */
+  /**
+   * The npm packages whose installed version `sprintlens doctor` shows, when they are not
+   * simply the non-built-in `modules` (an instrumentation that listens on diagnostics
+   * channels hooks no module, yet its package's version still matters).
+   */
+  readonly packages?: readonly string[];
+  /** What it covers that ships with Node (`global fetch`), as `sprintlens doctor` shows it. */
+  readonly builtIn?: string;
+  /** Semver ranges of its packages that are instrumented; other versions are left alone. */
   readonly supportedVersions: readonly string[];
   /** `reserved`: the name is accepted but does nothing yet (a later release adds it). */
   readonly status: 'available' | 'reserved';
 }
 
-/** In the order the instrumentations are enabled. */
+/**
+ * In the order the instrumentations are enabled: HTTP first (its server span is the request's
+ * root, which the framework spans nest under), then the frameworks, the LLM SDKs and the
+ * loggers. The HTTP and framework rows are OpenTelemetry's maintained instrumentations
+ * (Fastify's is ours, on Fastify's own diagnostics channel); their ranges are the ones those
+ * packages declare.
+ */
 export const INSTRUMENTATION_CATALOGUE = [
+  {
+    name: 'http',
+    modules: ['http', 'https'],
+    packages: [],
+    builtIn: 'node:http, node:https',
+    supportedVersions: ['*'],
+    status: 'available',
+  },
+  {
+    // Subscribes to the diagnostics channels undici publishes (the npm package from 5.12, as
+    // the instrumentation's README states, and the copy behind Node's global fetch): no
+    // module to hook under --require or --import.
+    name: 'undici',
+    modules: [],
+    packages: ['undici'],
+    builtIn: 'global fetch',
+    supportedVersions: ['>=5.12.0'],
+    status: 'available',
+  },
+  {
+    name: 'express',
+    modules: ['express'],
+    supportedVersions: ['>=4.0.0 <6'],
+    status: 'available',
+  },
+  { name: 'koa', modules: ['koa'], supportedVersions: ['>=2.0.0 <4'], status: 'available' },
+  {
+    // Hooked through Fastify's `fastify.initialization` diagnostics channel, not on load.
+    name: 'fastify',
+    modules: [],
+    packages: ['fastify'],
+    supportedVersions: ['>=4.0.0 <6'],
+    status: 'available',
+  },
   { name: 'openai', modules: ['openai'], supportedVersions: ['>=5.0.0 <8'], status: 'available' },
   {
     name: 'anthropic',
@@ -30,7 +82,7 @@ export const INSTRUMENTATION_CATALOGUE = [
   { name: 'pino', modules: ['pino'], supportedVersions: ['>=9.0.0 <11'], status: 'available' },
   { name: 'winston', modules: ['winston'], supportedVersions: ['>=3.0.0 <4'], status: 'available' },
   { name: 'bunyan', modules: ['bunyan'], supportedVersions: ['>=1.0.0 <3'], status: 'available' },
-  { name: 'console', modules: [], supportedVersions: [], status: 'available' },
+  { name: 'console', modules: [], builtIn: 'console', supportedVersions: [], status: 'available' },
 ] as const satisfies readonly CatalogueEntry[];
 
 /** A name of the catalogue. */

@@ -85,6 +85,13 @@ export interface SprintlensOptions {
    */
   includeStreamUsage?: boolean;
   /**
+   * Context attribute keys (set with `withAttributes` or a middleware helper) that the
+   * `gen_ai.client.*` metrics carry (`SPRINTLENS_METRIC_ATTRIBUTES`), e.g.
+   * `['tenant.tier', 'feature']`. Name only low-cardinality keys: each distinct value is a new
+   * series. Default: none (`session.id`, `user.id` and the like never reach metrics).
+   */
+  metricAttributes?: string[];
+  /**
    * Model prices (USD per million tokens) overriding the shipped table and `pricesFile`, model
    * by model (code only). See docs/llm.md, "Cost".
    */
@@ -94,6 +101,12 @@ export interface SprintlensOptions {
    * bunyan write (`SPRINTLENS_LOG_CORRELATION`). Default `true`.
    */
   logCorrelation?: boolean;
+  /**
+   * Incoming HTTP paths that get no span, e.g. health checks (`SPRINTLENS_HTTP_IGNORE_PATHS`):
+   * each an exact path, or a prefix when it ends with `*` (`['/healthz', '/internal/*']`). The
+   * query string is not part of the match. Default: none. See docs/http.md.
+   */
+  httpIgnorePaths?: string[];
 
   /** Sample exported logs by pattern and severity (`SPRINTLENS_LOG_SAMPLING`). Default `true`. */
   logSampling?: boolean;
@@ -174,7 +187,9 @@ export interface ResolvedConfig {
   readonly captureContent: boolean;
   readonly contentMaxChars: number;
   readonly includeStreamUsage: boolean;
+  readonly metricAttributes: readonly string[];
   readonly logCorrelation: boolean;
+  readonly httpIgnorePaths: readonly string[];
   readonly logSampling: boolean;
   readonly logSamplingScope: LogSamplingScope;
   readonly logRates: Readonly<Record<SampledSeverity, number>>;

@@ -5,6 +5,7 @@ import {
   ConfigInvalidKeyValueListError,
   ConfigInvalidNumberError,
   ConfigInvalidOptionTypeError,
+  ConfigInvalidPathListError,
   ConfigInvalidRateError,
   ConfigInvalidSeverityRatesError,
   ConfigInvalidUrlError,
@@ -237,18 +238,68 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 
 /** A list of names from `known`: comma-separated in the environment, an array as an option. */
 export function nameListParser(known: readonly string[]): Parser<string[]> {
-  const expected = `names from: ${known.join(', ')}`;
+  return listParser({
+    expected: `names from: ${known.join(', ')}`,
+    valid: (name) => known.includes(name),
+    error: ConfigUnknownInstrumentationError,
+  });
+}
+
+/** What a comma-separated list setting accepts, and the error a bad entry raises. */
+interface ListRule {
+  readonly expected: string;
+  /** Whether one entry (a trimmed, non-empty string) is acceptable. */
+  readonly valid: (entry: string) => boolean;
+  readonly error: new (details: ConfigErrorDetails) => Error;
+}
+
+/**
+ * A list: comma-separated in the environment, an array as an option. Entries are trimmed;
+ * empty ones are skipped, duplicates dropped; one entry that is not a string or not valid
+ * rejects the whole value.
+ */
+function listParser(rule: ListRule): Parser<string[]> {
   return (raw, ctx) => {
-    let names: unknown[] | undefined;
-    if (typeof raw === 'string') names = raw.split(',').map((n) => n.trim());
-    else if (Array.isArray(raw)) names = raw;
-    const list = (names ?? []).filter((n) => n !== '');
-    if (names === undefined || !list.every((n) => typeof n === 'string' && known.includes(n))) {
-      throw new ConfigUnknownInstrumentationError(details(raw, ctx, expected));
+    let entries: unknown[] | undefined;
+    if (typeof raw === 'string') entries = raw.split(',');
+    else if (Array.isArray(raw)) entries = raw;
+    const list: string[] = [];
+    for (const entry of entries ?? []) {
+      const trimmed = typeof entry === 'string' ? entry.trim() : undefined;
+      if (trimmed === undefined || (trimmed !== '' && !rule.valid(trimmed))) {
+        throw new rule.error(details(raw, ctx, rule.expected));
+      }
+      if (trimmed !== '') list.push(trimmed);
     }
-    return [...new Set(list as string[])];
+    if (entries === undefined) throw new rule.error(details(raw, ctx, rule.expected));
+    return [...new Set(list)];
   };
 }
+
+// A path as an HTTP request target starts: `/`, then no whitespace, query or fragment; a `*` only
+// at the end (a prefix).
+const PATH_PATTERN = /^\/[^\s?#*]*\*?$/;
+
+/**
+ * URL paths: comma-separated in the environment, an array as an option. Each is an exact path
+ * (`/healthz`) or, ending with `*`, a prefix (`/internal/*`). Empty entries are skipped;
+ * duplicates are dropped.
+ */
+export const parsePathList: Parser<string[]> = listParser({
+  expected: 'paths starting with /, separated by commas; a trailing * makes a prefix',
+  valid: (path) => PATH_PATTERN.test(path),
+  error: ConfigInvalidPathListError,
+});
+
+/**
+ * Attribute names (`tenant.tier,feature`): comma-separated in the environment, an array of
+ * strings as an option. Names are trimmed; empty entries are skipped, duplicates dropped.
+ */
+export const parseAttributeNames: Parser<string[]> = listParser({
+  expected: 'attribute names (an array of strings, or separated by commas)',
+  valid: () => true,
+  error: ConfigInvalidOptionTypeError,
+});
 
 export const SAMPLED_SEVERITIES = ['TRACE', 'DEBUG', 'INFO', 'WARN'] as const;
 type SampledSeverityName = (typeof SAMPLED_SEVERITIES)[number];

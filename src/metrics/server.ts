@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { reportWarning } from '../base/diag';
 import { MetricsServerFailedError } from '../base/errors';
 import { checkHealth } from '../base/health';
+import { markOwnServer } from '../base/own-servers';
 import type { HealthStatus } from '../base/health';
 import { selfMetrics } from '../base/self-metrics';
 
@@ -53,6 +54,8 @@ function isStrict(value: string | null): boolean {
 export function startMetricsServer(
   options: MetricsServerOptions,
 ): Promise<MetricsServer | undefined> {
+  // The registry (and prom-client with it) is made now, not at the first scrape.
+  const registry = selfMetrics().registry;
   const server: Server = createServer((req, res) => {
     const url = parseUrl(req.url);
     if (url === undefined) {
@@ -64,7 +67,6 @@ export function startMetricsServer(
       return;
     }
     if (url.pathname === '/metrics') {
-      const registry = selfMetrics().registry;
       registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
         () => res.writeHead(500).end(),
@@ -83,6 +85,8 @@ export function startMetricsServer(
     }
     res.writeHead(404).end();
   });
+  // Scrapes and probes are never traced: the bundled HTTP instrumentation skips this server.
+  markOwnServer(server);
   return new Promise((resolve) => {
     server.once('error', (error) => {
       reportWarning(new MetricsServerFailedError(options.host, options.port, error));

@@ -8,6 +8,8 @@ import { logTransport, metricTransport, traceTransport } from '../../exporters/f
 import { TransportLogRecordProcessor, TransportSpanProcessor } from '../../exporters/processors';
 import { createMetricExporter } from '../../exporters/metric-exporter';
 import { logSamplingFromConfig } from '../sampling/log-sampling';
+import { ContextAttributesLogRecordProcessor } from '../context/log-record-processor';
+import { ContextAttributesSpanProcessor } from '../context/span-processor';
 import type { PatternSampler } from '../sampling/pattern-sampler';
 import type { UndeliveredAtExit } from '../../exporters/transport/transport';
 import type { Providers } from './globals';
@@ -39,7 +41,9 @@ export function buildProviders(
   const transportOptions = {
     onUndeliveredAtExit: (undelivered: UndeliveredAtExit) => undeliveredAtExit.push(undelivered),
   };
+  // The context attributes first, so every processor after them sees them.
   const spanProcessors: SpanProcessor[] = [
+    new ContextAttributesSpanProcessor(),
     options.traceExporter === undefined
       ? new TransportSpanProcessor(traceTransport(config, transportOptions))
       : new BatchSpanProcessor({ exporter: options.traceExporter }),
@@ -51,7 +55,10 @@ export function buildProviders(
       : new BatchLogRecordProcessor({ exporter: options.logExporter });
   // Sampling decides what is exported; the user's own processors see every record built.
   const sampling = config.logSampling ? logSamplingFromConfig(config, exporting) : undefined;
+  // The context attributes go on first, so sampling, the exporter and the user's processors all
+  // see them (the sampling decision does not read them).
   const logProcessors: LogRecordProcessor[] = [
+    new ContextAttributesLogRecordProcessor(),
     sampling?.processor ?? exporting,
     ...(options.logRecordProcessors ?? []),
   ];

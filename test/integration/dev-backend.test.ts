@@ -152,9 +152,14 @@ describe('sprintlens dev-backend', () => {
     expect(summary.llm.inputTokens).toBeGreaterThan(0);
     expect(summary.llm.costUsd).toBeGreaterThan(0);
     expect(summary.llm.models[0]?.latencyMs.count).toBe(3);
-    expect(summary.errors.types).toEqual([
-      expect.objectContaining({ count: 1, lastSpanName: 'chat gpt-4o-mini' }),
-    ]);
+    // The rate-limited call: its LLM span and, under it, the SDK's HTTP request (status 429).
+    expect(summary.errors.types).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ count: 1, lastSpanName: 'chat gpt-4o-mini' }),
+        expect.objectContaining({ count: 1, errorType: '429', lastSpanName: 'POST' }),
+      ]),
+    );
+    expect(summary.errors.types).toHaveLength(2);
     // Logs are sampled by the SDK; the sample rates let the backend estimate the real count.
     const info = summary.logs.bySeverity.INFO;
     expect(info.received).toBeGreaterThan(0);

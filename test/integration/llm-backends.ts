@@ -11,9 +11,18 @@ export interface LlmBackends {
   readonly llmUrl: string;
   /** Environment that sends an instrumented app's telemetry to the receiver as `service`. */
   exportEnv(service: string): Record<string, string>;
-  /** The spans of `service`, once at least `expected` have arrived (15 s at most). */
+  /**
+   * The LLM-side spans of `service` (ours and the SDK's own), once at least `expected` have
+   * arrived (15 s at most). The bundled HTTP client spans under them are left out: the request
+   * traces tests (`request-traces.test.ts`) check those.
+   */
   spansOf(service: string, expected: number): Promise<ReceivedSpan[]>;
 }
+
+const HTTP_SCOPES = new Set([
+  '@opentelemetry/instrumentation-http',
+  '@opentelemetry/instrumentation-undici',
+]);
 
 /**
  * One receiver and one LLM server for the test file, started before its tests and closed after;
@@ -42,8 +51,10 @@ export function llmBackendsForFile(): LlmBackends {
       SPRINTLENS_COMPRESSION: 'none',
     }),
     async spansOf(service, expected) {
-      await receiver.waitFor(() => receiver.spansOf(service).length >= expected, 15_000);
-      return receiver.spansOf(service);
+      const llmSpans = (): ReceivedSpan[] =>
+        receiver.spansOf(service).filter((span) => !HTTP_SCOPES.has(span.scope ?? ''));
+      await receiver.waitFor(() => llmSpans().length >= expected, 15_000);
+      return llmSpans();
     },
   };
 }

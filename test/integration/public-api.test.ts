@@ -17,6 +17,7 @@ const CONTRACT = [
   'logPattern',
   'registerMetrics',
   'track',
+  'withAttributes',
 ] as const;
 
 describe('public API', () => {

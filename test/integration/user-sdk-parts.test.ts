@@ -66,6 +66,14 @@ describe('sprintlens parts inside a user NodeSDK', () => {
       expect(record.traceId).toBe(parent?.traceId);
     }
     for (const record of probes) expect(record.traceId).toBe('');
+    // withAttributes: on the spans and the records made inside it, through our processors.
+    const session = { 'session.id': 'parts-session', 'user.id': 'parts-user' };
+    expect(chat?.attributes).toMatchObject(session);
+    expect(parent?.attributes).toMatchObject(session);
+    for (const record of [...body('answered'), ...body('upstream')]) {
+      expect(record.attributes).toMatchObject(session);
+    }
+    for (const record of probes) expect(record.attributes['session.id']).toBeUndefined();
     // The processor read SPRINTLENS_ENDPOINT like the exporters: it asked for the policy, and
     // sent its pattern report when the user's SDK shut down.
     expect(backend.policyRequests[0]?.service).toBe('user-parts');

@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, RETIRED_CODES } from '../../../src/base/errors';
 import { DEV_BACKEND_ERROR_CODES } from '../../../dev-backend/errors';
 import { DEFAULTS } from '../../../src/config/resolve';
-import { INSTRUMENTATION_NAMES } from '../../../src/config/instrumentation-catalogue';
+import {
+  catalogueEntry,
+  INSTRUMENTATION_CATALOGUE,
+  INSTRUMENTATION_NAMES,
+} from '../../../src/config/instrumentation-catalogue';
+import type { CatalogueEntry } from '../../../src/config/instrumentation-catalogue';
 import { VERSION } from '../../../src/base/version';
 import { REPO_ROOT } from '../../support/paths';
 
@@ -75,5 +81,46 @@ describe('documentation stays in step with the code', () => {
 
   it('VERSION matches package.json', () => {
     expect(VERSION).toBe((JSON.parse(read('package.json')) as { version: string }).version);
+  });
+});
+
+describe('the instrumentation catalogue', () => {
+  const entries: readonly CatalogueEntry[] = INSTRUMENTATION_CATALOGUE;
+  const position = (name: string) => entries.findIndex((e) => e.name === name);
+
+  it('enables HTTP first, then the frameworks, then the LLM SDKs and the loggers', () => {
+    expect(position('http')).toBe(0);
+    for (const framework of ['express', 'koa', 'fastify']) {
+      expect(position(framework)).toBeGreaterThan(position('http'));
+      expect(position(framework)).toBeLessThan(position('openai'));
+    }
+    expect(position('undici')).toBeLessThan(position('openai'));
+    expect(position('openai')).toBeLessThan(position('pino'));
+  });
+
+  it('names Node built-ins bare (the ES-module hook adds node:) and never as packages', () => {
+    for (const entry of entries) {
+      for (const name of entry.modules) expect(name.startsWith('node:'), name).toBe(false);
+      for (const name of entry.packages ?? []) expect(isBuiltin(name), name).toBe(false);
+    }
+    expect(catalogueEntry('http').modules).toEqual(['http', 'https']);
+    expect(catalogueEntry('http').modules.every((name) => isBuiltin(name))).toBe(true);
+    expect(catalogueEntry('http').packages).toEqual([]);
+  });
+
+  it('an instrumentation on diagnostics channels hooks no module but names its package for doctor', () => {
+    expect(catalogueEntry('undici')).toMatchObject({
+      modules: [],
+      packages: ['undici'],
+      builtIn: 'global fetch',
+    });
+    expect(catalogueEntry('fastify')).toMatchObject({ modules: [], packages: ['fastify'] });
+  });
+
+  it("undici's range is the one its instrumentation states (it checks no version itself)", () => {
+    const readme = read('node_modules/@opentelemetry/instrumentation-undici/README.md');
+    const stated = /\[`undici`\]\([^)]*\) version `([^`]+)`/.exec(readme)?.[1];
+    expect(stated).toBeDefined();
+    expect(catalogueEntry('undici').supportedVersions).toEqual([stated]);
   });
 });

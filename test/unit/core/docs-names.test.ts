@@ -79,6 +79,7 @@ describe('public names in the docs', () => {
       'getInstrumentations',
       'createLogSamplingProcessor',
       'logPattern',
+      'withAttributes',
     ]) {
       expect(exported.has(name), name).toBe(true);
     }

@@ -13,6 +13,11 @@ const names = (config: Parameters<typeof selectInstrumentations>[0]): string[] =
 describe('selectInstrumentations', () => {
   it('every available one by default, never a reserved one', () => {
     expect(names({ enabledInstrumentations: undefined, disabledInstrumentations: [] })).toEqual([
+      'http',
+      'undici',
+      'express',
+      'koa',
+      'fastify',
       'openai',
       'anthropic',
       'pino',
@@ -39,8 +44,31 @@ describe('selectInstrumentations', () => {
     expect(hookedModules(selected)).toEqual(['pino']);
   });
 
+  it('by default it intercepts node:http/https, Express and Koa; fetch and Fastify need no hook', () => {
+    const hooked = hookedModules(
+      selectInstrumentations({ enabledInstrumentations: undefined, disabledInstrumentations: [] }),
+    );
+    expect(hooked.slice(0, 4)).toEqual(['http', 'https', 'express', 'koa']);
+    expect(hooked).not.toContain('undici');
+    expect(hooked).not.toContain('fastify');
+    const withoutHttp = hookedModules(
+      selectInstrumentations({
+        enabledInstrumentations: undefined,
+        disabledInstrumentations: ['http', 'express'],
+      }),
+    );
+    expect(withoutHttp).not.toContain('http');
+    expect(withoutHttp).not.toContain('express');
+    expect(withoutHttp).toContain('koa');
+  });
+
   it('the catalogue names are the contract names, unique', () => {
     expect(INSTRUMENTATION_NAMES).toEqual([
+      'http',
+      'undici',
+      'express',
+      'koa',
+      'fastify',
       'openai',
       'anthropic',
       'langchain',

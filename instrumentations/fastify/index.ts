@@ -1,0 +1,2 @@
+export { FastifyInstrumentation } from './instrumentation';
+export type { FastifyInstrumentationConfig, FastifyRequestInfo, FastifyRequestLike } from './types';
