@@ -40,7 +40,10 @@ export abstract class LogInstrumentationBase
     this.logSampler = sampler ?? getActiveLogSampler();
   }
 
-  /** @internal The published sampler changed; a handed one takes precedence. */
+  /**
+   * Called by the sampling layer when the published sampler changes (not for apps); a handed
+   * sampler takes precedence.
+   */
   activeLogSamplerChanged(sampler: LogSampler | undefined): void {
     if (this.handedSampler === undefined) this.logSampler = sampler;
   }
