@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { loadAll } from './loghub.mjs';
+import { rng, TEMPLATES } from './inputs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -34,18 +35,6 @@ const require = createRequire(join(repoRoot, 'package.json'));
 const { LoggerProvider, BatchLogRecordProcessor } = require('@opentelemetry/sdk-logs');
 const gc = globalThis.gc ?? (() => {});
 
-/** Seeded mulberry32, so every run sees the same stream. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // --- inputs ----------------------------------------------------------------------------------
 let messages = [];
 try {
@@ -59,16 +48,6 @@ if (messages.length === 0) {
     messages.push(`request ${Math.floor(r() * 1e6)} from 10.0.0.${i % 255} took ${i % 900} ms`);
   }
 }
-const TEMPLATES = [
-  'user %s logged in from %s',
-  'GET %s answered %d in %d ms',
-  'cache miss for key %s',
-  'job %d finished after %d retries',
-  'payment %s authorised',
-  'connection to %s reset',
-  'worker %d heartbeat',
-  'flushed %d rows to %s',
-];
 const N = 1_000_000;
 const sevs = new Uint8Array(N);
 {

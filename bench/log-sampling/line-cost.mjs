@@ -35,21 +35,10 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setImmediate } from 'node:timers';
 import { fileURLToPath } from 'node:url';
+import { rng, TEMPLATES } from './inputs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const thisRoot = resolve(here, '../..');
-
-/** Seeded mulberry32, so every run sees the same stream. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // --- the workload: 10 % trace, 30 % debug, 35 % info, 15 % warn, 10 % error -------------------
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -127,16 +116,6 @@ const FREE_TEXT = (() => {
   }
   return out;
 })();
-const TEMPLATES = [
-  'user %s logged in from %s',
-  'GET %s answered %d in %d ms',
-  'cache miss for key %s',
-  'job %d finished after %d retries',
-  'payment %s authorised',
-  'connection to %s reset',
-  'worker %d heartbeat',
-  'flushed %d rows to %s',
-];
 const SEVERITIES = [1, 5, 9, 13, 17]; // OTel numbers of LEVELS
 
 // --- child: one case on one build ---------------------------------------------------------------

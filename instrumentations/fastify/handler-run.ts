@@ -1,6 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Exception, Span } from '@opentelemetry/api';
 import { types } from 'node:util';
+import { isThenable } from '../../src/base/thenable';
 import type { ReplyLike } from './internal-types';
 
 /**
@@ -102,14 +103,6 @@ export class HandlerRun {
     if (raw.closed === true) this.end();
     else raw.once('close', () => this.end());
   }
-}
-
-function isThenable(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function asException(error: unknown): Exception {

@@ -6,6 +6,7 @@
  * records cost, metrics and usage (call.ts). See adapter.ts for what a provider supplies.
  */
 import { context } from '@opentelemetry/api';
+import { isThenable } from '../../src/base/thenable';
 import type { ChunkObserver, LlmAdapter, LlmRequest } from './adapter';
 import { GenAiCall } from './call';
 import type { ContentCapture } from './content';
@@ -169,7 +170,7 @@ function observeResult(result: unknown, call: GenAiCall, adapter: Adapter): unkn
       call.end();
       return result;
     }
-    if (typeof (result as { then?: unknown } | null | undefined)?.then === 'function') {
+    if (isThenable(result)) {
       call.end();
       return result;
     }

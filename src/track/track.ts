@@ -3,6 +3,7 @@ import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { createRedactor } from '../redaction';
 import { VERSION } from '../base/version';
 import { safeStringify } from '../base/text';
+import { isThenable } from '../base/thenable';
 
 /** Options of {@link track}. */
 export interface TrackOptions {
@@ -200,14 +201,6 @@ function wrapAsyncIterator<T>(
     },
   };
   return generator;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function isAsyncIterator(value: unknown): value is AsyncIterator<unknown> & AsyncIterable<unknown> {
