@@ -1,0 +1,237 @@
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+} from '@opentelemetry/instrumentation';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { VERSION } from '../../src/base/version';
+import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
+import { loadPriceBook, reportInternal } from '../genai';
+import type { GenAiConfig, PriceBook } from '../genai';
+import {
+  originalOf,
+  unwrapModelClasses,
+  wrapModelClass,
+  wrapRunWithConfig,
+} from './active-context';
+import type { RunContextLookup } from './active-context';
+import { HANDLER_NAME, RunSpans } from './run-spans';
+import type {
+  LcCallbackManager,
+  LcCallbackManagerClass,
+  LcChatModelsModule,
+  LcManagerModule,
+  LcSingletonsModule,
+} from './types';
+
+/**
+ * Options of {@link LangChainInstrumentation}: the OpenTelemetry instrumentation options
+ * (`enabled`) and the GenAI options (`prices`, `pricesFile`, used for model runs that no provider
+ * instrumentation sees; content capture and metrics are not implemented yet).
+ */
+export interface LangChainInstrumentationConfig extends InstrumentationConfig, GenAiConfig {}
+
+/** The `@langchain/core` versions instrumented. */
+export const SUPPORTED_LANGCHAIN_VERSIONS: string[] = [
+  ...catalogueEntry('langchain').supportedVersions,
+];
+
+/** The files of `@langchain/core` patched, without extension (`.cjs` and `.js` are both hooked). */
+export const LANGCHAIN_FILES = {
+  manager: 'dist/callbacks/manager',
+  singletons: 'dist/singletons/async_local_storage/index',
+  chatModels: 'dist/language_models/chat_models',
+} as const;
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Spans for LangChain.js and LangGraph runs (`@langchain/core` 1.x), automatically: every
+ * callback manager LangChain builds gets one sprintlens handler (inherited by child runs, never
+ * added twice), which turns the run tree into spans; and the points where a run's own code
+ * executes are wrapped so that its span is the active context there (see active-context.ts).
+ * The CommonJS (`.cjs`) and ES-module (`.js`) copies of each file are patched alike.
+ */
+export class LangChainInstrumentation extends InstrumentationBase<LangChainInstrumentationConfig> {
+  /** Declared without initialisers: the base constructor calls `enable()` before they would run. */
+  declare private handler: RunSpans | undefined;
+  declare private prices: PriceBook | undefined;
+  declare private wrappedModels: Set<object> | undefined;
+
+  constructor(config: LangChainInstrumentationConfig = {}) {
+    super('sprintlens-instrumentation-langchain', VERSION, config);
+  }
+
+  override setConfig(config: LangChainInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this.prices = undefined;
+  }
+
+  /** The process's handler of this instrumentation (made on first use). */
+  runSpans(): RunSpans {
+    return (this.handler ??= new RunSpans({
+      tracer: () => this.tracer,
+      prices: () => (this.prices ??= loadPriceBook(this._config)),
+    }));
+  }
+
+  protected override init(): InstrumentationNodeModuleDefinition[] {
+    const file = (path: string, patch: (exports: unknown) => void, unpatch: (e: unknown) => void) =>
+      ['cjs', 'js'].map(
+        (ext) =>
+          new InstrumentationNodeModuleFile(
+            `@langchain/core/${path}.${ext}`,
+            SUPPORTED_LANGCHAIN_VERSIONS,
+            (exports: unknown) => {
+              this.guard(`patching ${path}`, () => patch(exports));
+              return exports;
+            },
+            (exports: unknown) => {
+              this.guard(`unpatching ${path}`, () => unpatch(exports));
+              return exports;
+            },
+          ),
+      );
+    return [
+      new InstrumentationNodeModuleDefinition(
+        '@langchain/core',
+        SUPPORTED_LANGCHAIN_VERSIONS,
+        undefined,
+        undefined,
+        [
+          ...file(
+            LANGCHAIN_FILES.manager,
+            (e) => this.patchManager(e),
+            (e) => this.unpatchManager(e),
+          ),
+          ...file(
+            LANGCHAIN_FILES.singletons,
+            (e) => this.patchSingletons(e),
+            (e) => this.unpatchSingletons(e),
+          ),
+          ...file(
+            LANGCHAIN_FILES.chatModels,
+            (e) => this.patchChatModels(e),
+            (e) => this.unpatchChatModels(e),
+          ),
+        ],
+      ),
+    ];
+  }
+
+  /** Adds our handler to every manager `CallbackManager._configureSync` builds. */
+  patchManager(exports: unknown): void {
+    const Manager = (exports as LcManagerModule | undefined)?.CallbackManager;
+    if (typeof Manager?._configureSync !== 'function') return;
+    if (originalOf(Manager._configureSync) !== undefined) return;
+    const original = Manager._configureSync as Fn;
+    const handler = (): RunSpans => this.runSpans();
+    const configureSync = function _configureSync(this: unknown, ...args: unknown[]): unknown {
+      const built = original.apply(this, args) as LcCallbackManager | undefined;
+      return withHandler(Manager, built, handler);
+    };
+    Object.defineProperty(configureSync, Symbol.for('sprintlens.langchain.wrapped'), {
+      value: original,
+    });
+    Manager._configureSync = configureSync as LcCallbackManagerClass['_configureSync'];
+  }
+
+  unpatchManager(exports: unknown): void {
+    const Manager = (exports as LcManagerModule | undefined)?.CallbackManager;
+    const original = originalOf(Manager?._configureSync);
+    if (Manager !== undefined && original !== undefined) {
+      Manager._configureSync = original as LcCallbackManagerClass['_configureSync'];
+    }
+  }
+
+  /** Runs each runnable body (`runWithConfig`) with its run's span active. */
+  patchSingletons(exports: unknown): void {
+    const provider = (exports as LcSingletonsModule | undefined)
+      ?.AsyncLocalStorageProviderSingleton;
+    if (typeof provider?.runWithConfig !== 'function' || originalOf(provider.runWithConfig)) return;
+    provider.runWithConfig = wrapRunWithConfig(
+      provider.runWithConfig as Fn,
+      this.lookup(),
+    ) as typeof provider.runWithConfig;
+  }
+
+  unpatchSingletons(exports: unknown): void {
+    const provider = (exports as LcSingletonsModule | undefined)
+      ?.AsyncLocalStorageProviderSingleton;
+    const original = originalOf(provider?.runWithConfig);
+    if (provider !== undefined && original !== undefined) {
+      provider.runWithConfig = original as typeof provider.runWithConfig;
+    }
+  }
+
+  /** Wraps each chat model class's `_generate`/`_streamResponseChunks` on its first call. */
+  patchChatModels(exports: unknown): void {
+    const proto = (exports as LcChatModelsModule | undefined)?.BaseChatModel?.prototype as
+      Record<string, unknown> | undefined;
+    if (proto === undefined) return;
+    const lookup = this.lookup();
+    const wrapped = (this.wrappedModels ??= new Set());
+    for (const name of ['_generateUncached', '_streamIterator']) {
+      const original = proto[name];
+      if (typeof original !== 'function' || originalOf(original) !== undefined) continue;
+      const entry = function (this: unknown, ...args: unknown[]): unknown {
+        try {
+          wrapModelClass(this, lookup, wrapped);
+        } catch (error) {
+          reportInternal('langchain model class', error);
+        }
+        return (original as Fn).apply(this, args);
+      };
+      Object.defineProperty(entry, Symbol.for('sprintlens.langchain.wrapped'), { value: original });
+      proto[name] = entry;
+    }
+  }
+
+  unpatchChatModels(exports: unknown): void {
+    const proto = (exports as LcChatModelsModule | undefined)?.BaseChatModel?.prototype as
+      Record<string, unknown> | undefined;
+    if (proto === undefined) return;
+    for (const name of ['_generateUncached', '_streamIterator']) {
+      const original = originalOf(proto[name]);
+      if (original !== undefined) proto[name] = original;
+    }
+    if (this.wrappedModels !== undefined) unwrapModelClasses(this.wrappedModels);
+  }
+
+  private lookup(): RunContextLookup {
+    return (runId) => this.handler?.contextOf(runId);
+  }
+
+  private guard(where: string, body: () => void): void {
+    try {
+      body();
+    } catch (error) {
+      reportInternal(`langchain: ${where}`, error);
+    }
+  }
+}
+
+/**
+ * `manager` with our handler, inheritable, unless it (or another sprintlens handler) is there
+ * already, e.g. inherited from the parent run or passed by the user. LangChain returns no manager
+ * when no handler is configured; one is then made so the run is still traced.
+ */
+function withHandler(
+  Manager: LcCallbackManagerClass,
+  built: LcCallbackManager | undefined,
+  handler: () => RunSpans,
+): LcCallbackManager | undefined {
+  try {
+    if (built !== undefined && built.handlers.some((h) => isOurs(h))) return built;
+    const manager = built ?? new Manager();
+    manager.addHandler(handler(), true);
+    return manager;
+  } catch (error) {
+    reportInternal('langchain callback manager', error);
+    return built;
+  }
+}
+
+function isOurs(handler: unknown): boolean {
+  return (handler as { name?: unknown } | null)?.name === HANDLER_NAME;
+}

@@ -1,0 +1,348 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
+import {
+  ATTR_COST_USD,
+  ATTR_ERROR_TYPE,
+  ATTR_OPERATION_NAME,
+  ATTR_PROVIDER_NAME,
+  ATTR_REQUEST_MODEL,
+  ATTR_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS,
+  ATTR_USAGE_INPUT_TOKENS,
+  ATTR_USAGE_OUTPUT_TOKENS,
+  reportInternal,
+} from '../genai';
+import type { PriceBook } from '../genai';
+import { setFrameworkModelRun } from '../genai/framework-run';
+import type { FrameworkModelRun } from '../genai/framework-run';
+import { chainShape, modelSpanName, RETRIEVAL_SHAPE, runName, toolShape } from './span-naming';
+import type { RunShape } from './span-naming';
+import type { LcLlmResult, LcSerialized } from './types';
+import { ATTR_USAGE_SOURCE, usageOf } from './usage';
+
+/** The name our handler has in a callback manager (also how a second one is recognised). */
+export const HANDLER_NAME = 'sprintlens_otel_tracer';
+
+export const ATTR_TOOL_NAME = 'gen_ai.tool.name';
+export const ATTR_TOOL_CALL_ID = 'gen_ai.tool.call.id';
+export const ATTR_RETRIEVAL_DOCUMENTS = 'gen_ai.retrieval.documents.count';
+export const ATTR_RUN_ID = 'sprintlens.langchain.run_id';
+export const ATTR_LANGGRAPH_NODE = 'sprintlens.langgraph.node';
+export const ATTR_LANGGRAPH_STEP = 'sprintlens.langgraph.step';
+
+/** What the handler needs from its instrumentation, read on every run start. */
+export interface RunSpansOptions {
+  readonly tracer: () => Tracer;
+  readonly prices: () => PriceBook;
+}
+
+/** One run in flight: its span, the context it is active in, and for models the dedup state. */
+class Run implements FrameworkModelRun {
+  readonly context: Context;
+  /** Model runs: an instrumented SDK call started underneath (its span counts the usage). */
+  providerCalls = 0;
+
+  constructor(
+    readonly span: Span,
+    parent: Context,
+    readonly model: ModelInfo | undefined,
+  ) {
+    const active = trace.setSpan(parent, span);
+    this.context = model === undefined ? active : setFrameworkModelRun(active, this);
+  }
+
+  providerCallStarted(): void {
+    this.providerCalls++;
+  }
+}
+
+/** What a model run is about, for its final name and cost. */
+interface ModelInfo {
+  readonly operation: string;
+  readonly model: string | undefined;
+  readonly provider: string | undefined;
+  readonly runName: string;
+}
+
+/**
+ * The LangChain callback handler that turns the run tree into spans. One per process (the
+ * instrumentation adds it to every callback manager, in the CommonJS and the ES-module copy).
+ *
+ * `awaitHandlers` is true so that LangChain calls it in line, in the caller's async context and
+ * before the run's body starts: a root run's parent is the context active at its call, and the
+ * span exists when the body (made active by `active-context.ts`) runs. Every method is guarded:
+ * nothing of ours reaches the app, and `raiseError` is false.
+ */
+export class RunSpans {
+  readonly name = HANDLER_NAME;
+  readonly awaitHandlers = true;
+  readonly raiseError = false;
+  readonly ignoreLLM = false;
+  readonly ignoreChain = false;
+  readonly ignoreAgent = false;
+  readonly ignoreRetriever = false;
+  readonly ignoreCustomEvent = true;
+  readonly ignoreChatModel = false;
+  /** LangChain recognises callback handlers by this marker (`isBaseCallbackHandler`). */
+  readonly lc_serializable = false;
+
+  private readonly runs = new Map<string, Run>();
+
+  constructor(private readonly options: RunSpansOptions) {}
+
+  /** The context of the run `runId` while it is in flight (its span active). */
+  contextOf(runId: string | undefined): Context | undefined {
+    return runId === undefined ? undefined : this.runs.get(runId)?.context;
+  }
+
+  /** Runs in flight (for tests and diagnostics). */
+  get inFlight(): number {
+    return this.runs.size;
+  }
+
+  /** Argument order as `CallbackManager.handleChainStart` passes it (not the d.ts order). */
+  handleChainStart(
+    chain: LcSerialized,
+    _inputs: unknown,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+    _runType?: string,
+    name?: string,
+  ): void {
+    this.guard('chain start', () => {
+      const display = runName(chain, name);
+      const shape = chainShape(chain, display);
+      const attributes: Attributes = { [ATTR_OPERATION_NAME]: shape.operation };
+      const node = metadata?.langgraph_node;
+      if (typeof node === 'string' && node === display) {
+        attributes[ATTR_LANGGRAPH_NODE] = node;
+        const step = metadata?.langgraph_step;
+        if (typeof step === 'number') attributes[ATTR_LANGGRAPH_STEP] = step;
+      }
+      this.start(runId, parentRunId, shape, attributes, undefined);
+    });
+  }
+
+  handleChainEnd(_outputs: unknown, runId: string): void {
+    this.guard('chain end', () => this.end(runId, undefined));
+  }
+
+  handleChainError(error: unknown, runId: string): void {
+    this.guard('chain error', () => this.end(runId, error));
+  }
+
+  handleToolStart(
+    tool: LcSerialized,
+    _input: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    name?: string,
+    toolCallId?: string,
+  ): void {
+    this.guard('tool start', () => {
+      const display = runName(tool, name);
+      const attributes: Attributes = {
+        [ATTR_OPERATION_NAME]: 'execute_tool',
+        [ATTR_TOOL_NAME]: display,
+      };
+      if (typeof toolCallId === 'string' && toolCallId !== '') {
+        attributes[ATTR_TOOL_CALL_ID] = toolCallId;
+      }
+      this.start(runId, parentRunId, toolShape(display), attributes, undefined);
+    });
+  }
+
+  handleToolEnd(_output: unknown, runId: string): void {
+    this.guard('tool end', () => this.end(runId, undefined));
+  }
+
+  handleToolError(error: unknown, runId: string): void {
+    this.guard('tool error', () => this.end(runId, error));
+  }
+
+  handleRetrieverStart(
+    _retriever: LcSerialized,
+    _query: string,
+    runId: string,
+    parentRunId?: string,
+  ): void {
+    this.guard('retriever start', () => {
+      const attributes: Attributes = { [ATTR_OPERATION_NAME]: 'retrieval' };
+      this.start(runId, parentRunId, RETRIEVAL_SHAPE, attributes, undefined);
+    });
+  }
+
+  handleRetrieverEnd(documents: unknown, runId: string): void {
+    this.guard('retriever end', () => {
+      const run = this.runs.get(runId);
+      if (run !== undefined && Array.isArray(documents)) {
+        run.span.setAttribute(ATTR_RETRIEVAL_DOCUMENTS, documents.length);
+      }
+      this.end(runId, undefined);
+    });
+  }
+
+  handleRetrieverError(error: unknown, runId: string): void {
+    this.guard('retriever error', () => this.end(runId, error));
+  }
+
+  handleChatModelStart(
+    llm: LcSerialized,
+    _messages: unknown,
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+    name?: string,
+  ): void {
+    this.guard('chat model start', () =>
+      this.startModel('chat', llm, runId, parentRunId, extraParams, metadata, name),
+    );
+  }
+
+  handleLLMStart(
+    llm: LcSerialized,
+    _prompts: unknown,
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+    name?: string,
+  ): void {
+    this.guard('llm start', () =>
+      this.startModel('text_completion', llm, runId, parentRunId, extraParams, metadata, name),
+    );
+  }
+
+  handleLLMEnd(output: LcLlmResult, runId: string): void {
+    this.guard('llm end', () => {
+      const run = this.runs.get(runId);
+      if (run?.model !== undefined) this.settleModel(run, run.model, output);
+      this.end(runId, undefined);
+    });
+  }
+
+  handleLLMError(error: unknown, runId: string): void {
+    this.guard('llm error', () => {
+      const run = this.runs.get(runId);
+      if (run?.model !== undefined) this.settleModel(run, run.model, undefined);
+      this.end(runId, error);
+    });
+  }
+
+  private startModel(
+    operation: string,
+    llm: LcSerialized,
+    runId: string,
+    parentRunId: string | undefined,
+    extraParams: Record<string, unknown> | undefined,
+    metadata: Record<string, unknown> | undefined,
+    name: string | undefined,
+  ): void {
+    const display = runName(llm, name);
+    const params = extraParams?.invocation_params as Record<string, unknown> | undefined;
+    const model =
+      stringOf(params?.model) ?? stringOf(params?.model_name) ?? stringOf(metadata?.ls_model_name);
+    const provider = stringOf(metadata?.ls_provider);
+    const shape: RunShape = {
+      name: modelSpanName(operation, model),
+      kind: SpanKind.INTERNAL, // Decided before we know whether this span or the SDK's is the LLM call.
+      operation,
+    };
+    // No gen_ai.* operation yet: it is set at the end only when this span is the LLM call.
+    const attributes: Attributes = { 'sprintlens.langchain.run_name': display };
+    this.start(runId, parentRunId, shape, attributes, {
+      operation,
+      model,
+      provider,
+      runName: display,
+    });
+  }
+
+  /**
+   * The dedup rule, decided at the run's end: when an instrumented SDK call started under this
+   * run, that span carries usage and cost, and this one is renamed to the run name with no
+   * `gen_ai.operation.name` and no usage, so backends do not count a second LLM call. Otherwise
+   * this span is the LLM call: operation, provider, model, usage and cost from our price table.
+   */
+  private settleModel(run: Run, model: ModelInfo, result: LcLlmResult | undefined): void {
+    const span = run.span;
+    if (run.providerCalls > 0) {
+      span.updateName(model.runName);
+      span.setAttribute(ATTR_USAGE_SOURCE, 'provider');
+      return;
+    }
+    span.setAttribute(ATTR_USAGE_SOURCE, 'framework');
+    span.setAttribute(ATTR_OPERATION_NAME, model.operation);
+    if (model.provider !== undefined) span.setAttribute(ATTR_PROVIDER_NAME, model.provider);
+    if (model.model !== undefined) span.setAttribute(ATTR_REQUEST_MODEL, model.model);
+    const usage = usageOf(result);
+    if (usage === undefined) return;
+    setDefined(span, ATTR_USAGE_INPUT_TOKENS, usage.inputTokens);
+    setDefined(span, ATTR_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+    setDefined(span, ATTR_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
+    setDefined(span, ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, usage.cacheWriteTokens);
+    setDefined(span, ATTR_COST_USD, this.options.prices().cost(model.model, usage));
+  }
+
+  private start(
+    runId: string,
+    parentRunId: string | undefined,
+    shape: RunShape,
+    attributes: Attributes,
+    model: ModelInfo | undefined,
+  ): void {
+    if (typeof runId !== 'string' || this.runs.has(runId)) return;
+    // Parent by the run tree; a root run nests under whatever is active at its call.
+    const parent = this.contextOf(parentRunId) ?? context.active();
+    attributes[ATTR_RUN_ID] = runId;
+    const span = this.options
+      .tracer()
+      .startSpan(shape.name, { kind: shape.kind, attributes }, parent);
+    this.runs.set(runId, new Run(span, parent, model));
+  }
+
+  private end(runId: string, error: unknown): void {
+    const run = this.runs.get(runId);
+    if (run === undefined) return;
+    this.runs.delete(runId);
+    if (error !== undefined) {
+      const type = errorTypeOf(error);
+      run.span.setAttribute(ATTR_ERROR_TYPE, type);
+      // The message may quote inputs: only the type goes on the span.
+      run.span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+    }
+    run.span.end();
+  }
+
+  private guard(where: string, body: () => void): void {
+    try {
+      body();
+    } catch (error) {
+      reportInternal(`langchain ${where}`, error);
+    }
+  }
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function setDefined(span: Span, key: string, value: number | undefined): void {
+  if (value !== undefined) span.setAttribute(key, value);
+}
+
+/** `error.type`: the error's class name, else its `name`. */
+function errorTypeOf(error: unknown): string {
+  if (error instanceof Error) {
+    const ctor = error.constructor?.name;
+    return typeof ctor === 'string' && ctor !== '' && ctor !== 'Error' ? ctor : error.name;
+  }
+  return '_OTHER';
+}
