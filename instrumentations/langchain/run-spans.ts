@@ -15,8 +15,15 @@ import {
 import type { PriceBook } from '../genai';
 import { setFrameworkModelRun } from '../genai/framework-run';
 import type { FrameworkModelRun } from '../genai/framework-run';
-import { chainShape, modelSpanName, RETRIEVAL_SHAPE, runName, toolShape } from './span-naming';
-import type { RunShape } from './span-naming';
+import {
+  chainRole,
+  chainShape,
+  modelSpanName,
+  RETRIEVAL_SHAPE,
+  runName,
+  toolShape,
+} from './span-naming';
+import type { ChainRole, RunShape } from './span-naming';
 import type { LcLlmResult, LcSerialized } from './types';
 import { ATTR_USAGE_SOURCE, usageOf } from './usage';
 
@@ -29,6 +36,8 @@ export const ATTR_RETRIEVAL_DOCUMENTS = 'gen_ai.retrieval.documents.count';
 export const ATTR_RUN_ID = 'sprintlens.langchain.run_id';
 export const ATTR_LANGGRAPH_NODE = 'sprintlens.langgraph.node';
 export const ATTR_LANGGRAPH_STEP = 'sprintlens.langgraph.step';
+export const ATTR_AGENT_NAME = 'gen_ai.agent.name';
+export const ATTR_WORKFLOW_NAME = 'gen_ai.workflow.name';
 
 /** What the handler needs from its instrumentation, read on every run start. */
 export interface RunSpansOptions {
@@ -36,19 +45,47 @@ export interface RunSpansOptions {
   readonly prices: () => PriceBook;
 }
 
+/** What a chain run is, for its final name. */
+interface ChainInfo {
+  readonly role: ChainRole;
+  readonly name: string;
+}
+
+/**
+ * What a graph's own steps did (runs under it, not under a nested graph): whether it let a
+ * model call tools, which makes it an agent, and the model's provider and name.
+ */
+class GraphActivity {
+  models = 0;
+  tools = 0;
+  toolsBound = false;
+  provider: string | undefined;
+  model: string | undefined;
+
+  get isAgent(): boolean {
+    return this.toolsBound || (this.models > 0 && this.tools > 0);
+  }
+}
+
 /** One run in flight: its span, the context it is active in, and for models the dedup state. */
 class Run implements FrameworkModelRun {
   readonly context: Context;
   /** Model runs: an instrumented SDK call started underneath (its span counts the usage). */
   providerCalls = 0;
+  /** Graph runs: what their steps did. */
+  readonly activity: GraphActivity | undefined;
 
   constructor(
     readonly span: Span,
     parent: Context,
     readonly model: ModelInfo | undefined,
+    readonly chain: ChainInfo | undefined,
+    /** The activity of the nearest graph this run belongs to (its own, for a graph). */
+    readonly graph: GraphActivity | undefined,
   ) {
     const active = trace.setSpan(parent, span);
     this.context = model === undefined ? active : setFrameworkModelRun(active, this);
+    this.activity = chain?.role === 'graph' ? new GraphActivity() : undefined;
   }
 
   providerCallStarted(): void {
@@ -113,7 +150,8 @@ export class RunSpans {
   ): void {
     this.guard('chain start', () => {
       const display = runName(chain, name);
-      const shape = chainShape(chain, display);
+      const role = chainRole(chain, display, metadata);
+      const shape = chainShape(role, display);
       const attributes: Attributes = { [ATTR_OPERATION_NAME]: shape.operation };
       const node = metadata?.langgraph_node;
       if (typeof node === 'string' && node === display) {
@@ -121,7 +159,7 @@ export class RunSpans {
         const step = metadata?.langgraph_step;
         if (typeof step === 'number') attributes[ATTR_LANGGRAPH_STEP] = step;
       }
-      this.start(runId, parentRunId, shape, attributes, undefined);
+      this.start(runId, parentRunId, shape, attributes, undefined, { role, name: display });
     });
   }
 
@@ -152,7 +190,8 @@ export class RunSpans {
       if (typeof toolCallId === 'string' && toolCallId !== '') {
         attributes[ATTR_TOOL_CALL_ID] = toolCallId;
       }
-      this.start(runId, parentRunId, toolShape(display), attributes, undefined);
+      const run = this.start(runId, parentRunId, toolShape(display), attributes, undefined);
+      if (run?.graph !== undefined) run.graph.tools++;
     });
   }
 
@@ -257,12 +296,21 @@ export class RunSpans {
     };
     // No gen_ai.* operation yet: it is set at the end only when this span is the LLM call.
     const attributes: Attributes = { 'sprintlens.langchain.run_name': display };
-    this.start(runId, parentRunId, shape, attributes, {
+    const run = this.start(runId, parentRunId, shape, attributes, {
       operation,
       model,
       provider,
       runName: display,
     });
+    const graph = run?.graph;
+    if (graph !== undefined) {
+      graph.models++;
+      graph.provider ??= provider;
+      graph.model ??= model;
+      // A model given tools (`bindTools`: the provider's invocation params list them).
+      const tools = params?.tools;
+      if (Array.isArray(tools) && tools.length > 0) graph.toolsBound = true;
+    }
   }
 
   /**
@@ -297,21 +345,49 @@ export class RunSpans {
     shape: RunShape,
     attributes: Attributes,
     model: ModelInfo | undefined,
-  ): void {
-    if (typeof runId !== 'string' || this.runs.has(runId)) return;
+    chain?: ChainInfo,
+  ): Run | undefined {
+    if (typeof runId !== 'string' || this.runs.has(runId)) return undefined;
     // Parent by the run tree; a root run nests under whatever is active at its call.
-    const parent = this.contextOf(parentRunId) ?? context.active();
+    const parentRun = parentRunId === undefined ? undefined : this.runs.get(parentRunId);
+    const parent = parentRun?.context ?? context.active();
     attributes[ATTR_RUN_ID] = runId;
     const span = this.options
       .tracer()
       .startSpan(shape.name, { kind: shape.kind, attributes }, parent);
-    this.runs.set(runId, new Run(span, parent, model));
+    const run = new Run(span, parent, model, chain, parentRun?.activity ?? parentRun?.graph);
+    this.runs.set(runId, run);
+    return run;
+  }
+
+  /**
+   * A chain run's final name: a graph whose steps let a model call tools is an agent
+   * (`invoke_agent`, with the model's provider), else it stays a workflow. Steps are named by
+   * their node and carry no workflow name: they are parts of their graph's workflow.
+   */
+  private settleChain(run: Run, chain: ChainInfo): void {
+    const span = run.span;
+    if (chain.role === 'step') return;
+    const agent = chain.role === 'agent' || run.activity?.isAgent === true;
+    if (!agent) {
+      span.setAttribute(ATTR_WORKFLOW_NAME, chain.name);
+      return;
+    }
+    if (chain.role === 'graph') {
+      span.updateName(`invoke_agent ${chain.name}`);
+      span.setAttribute(ATTR_OPERATION_NAME, 'invoke_agent');
+    }
+    span.setAttribute(ATTR_AGENT_NAME, chain.name);
+    const activity = run.activity;
+    if (activity?.provider !== undefined) span.setAttribute(ATTR_PROVIDER_NAME, activity.provider);
+    if (activity?.model !== undefined) span.setAttribute(ATTR_REQUEST_MODEL, activity.model);
   }
 
   private end(runId: string, error: unknown): void {
     const run = this.runs.get(runId);
     if (run === undefined) return;
     this.runs.delete(runId);
+    if (run.chain !== undefined) this.settleChain(run, run.chain);
     if (error !== undefined) {
       const type = errorTypeOf(error);
       run.span.setAttribute(ATTR_ERROR_TYPE, type);

@@ -20,15 +20,35 @@ export function runName(serialized: LcSerialized | undefined, name: string | und
 }
 
 /**
- * Chains and graphs are workflows; a chain whose serialised class or name says agent (LangChain's
- * `AgentExecutor`, a graph named `*agent*`, such as LangGraph's prebuilt ReAct agent) is an agent.
- * A LangGraph node is a step of its graph: still `invoke_workflow`, named by the node.
+ * What a chain run is:
+ * - `graph`: a LangGraph graph (serialised under `langgraph`); a workflow, unless its own steps
+ *   turn out to let a model call tools, which makes it an agent (decided at its end, see
+ *   `run-spans.ts`): LangGraph's prebuilt ReAct agent is an unnamed `LangGraph` graph.
+ * - `step`: a LangGraph node (its run name is its `langgraph_node` metadata), a step of its graph.
+ * - `agent`: LangChain's `AgentExecutor`, or a chain named `*agent*`.
+ * - `workflow`: any other chain.
  */
-export function chainShape(serialized: LcSerialized | undefined, name: string): RunShape {
+export type ChainRole = 'graph' | 'step' | 'agent' | 'workflow';
+
+export function chainRole(
+  serialized: LcSerialized | undefined,
+  name: string,
+  metadata: Readonly<Record<string, unknown>> | undefined,
+): ChainRole {
   const id = serialized?.id;
-  const className = Array.isArray(id) ? String(id[id.length - 1] ?? '') : '';
-  const agent = /agent/i.test(name) || /AgentExecutor/.test(className);
-  const operation = agent ? 'invoke_agent' : 'invoke_workflow';
+  const ids = Array.isArray(id) ? id : [];
+  // Checked first: a graph used as a node is still a graph (its steps decide what it is).
+  if (ids[0] === 'langgraph') return 'graph';
+  // Before the name test: the ReAct agent's model node is called `agent` but is a step.
+  if (metadata?.langgraph_node === name) return 'step';
+  const className = String(ids[ids.length - 1] ?? '');
+  if (/agent/i.test(name) || /AgentExecutor/.test(className)) return 'agent';
+  return 'workflow';
+}
+
+/** The shape of a chain run of `role` (a graph starts as a workflow). */
+export function chainShape(role: ChainRole, name: string): RunShape {
+  const operation = role === 'agent' ? 'invoke_agent' : 'invoke_workflow';
   return { name: `${operation} ${name}`, kind: SpanKind.INTERNAL, operation };
 }
 
