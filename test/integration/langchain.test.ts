@@ -1,7 +1,9 @@
 /**
  * LangChain.js in real processes, under `--require` and `--import sprintlens/register` (and the
  * `module.register` loader), against the local OpenAI-format server: an LCEL chain
- * (prompt | ChatOpenAI | StrOutputParser) run with `invoke`, `stream` and `batch`.
+ * (prompt | ChatOpenAI | StrOutputParser) run with `invoke`, `stream` and `batch`, and
+ * LangGraph's prebuilt ReAct agent over ChatOpenAI, once with a tool that answers and once with
+ * one that throws.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan } from '../support/otlp-receiver';
@@ -9,20 +11,57 @@ import { USAGE } from '../support/llm-server/openai';
 import { runScenarioApp } from './llm-app-harness';
 import type { ModuleKind, ScenarioSummary } from './llm-app-harness';
 import { llmBackendsForFile } from './llm-backends';
-import { expectNoContentCaptured } from './llm-spans';
+import { expectNoContentCaptured, span } from './llm-spans';
 
 const backends = llmBackendsForFile();
 
-/** Provider calls the app makes: invoke 1, stream 1, batch 2. */
-const PROVIDER_CALLS = 4;
-/** Per chain run: sequence, prompt, model, parser; the batch adds none of its own. */
-const EXPECTED_SPANS = PROVIDER_CALLS * 4 + PROVIDER_CALLS;
-const SECRET_WORDS = ['terse', 'Jane', 'Joe', 'Say hello', 'Hello from'];
+/** Chain runs (each one provider call): invoke 1, stream 1, batch 2. */
+const CHAIN_RUNS = 4;
+/** Provider calls of the agents: tool call then answer; tool call then the tool throws. */
+const AGENT_CALLS = 3;
+const PROVIDER_CALLS = CHAIN_RUNS + AGENT_CALLS;
+/** The model step of LangGraph's ReAct agent: prompt | model, then the route (names sorted). */
+const MODEL_STEP = [
+  '  invoke_workflow agent',
+  '    invoke_workflow RunnableLambda',
+  '    invoke_workflow RunnableSequence',
+  '      ChatOpenAI',
+  '        chat gpt-4o-mini',
+  '      invoke_workflow prompt',
+];
+const AGENT_TREE = [
+  'invoke_agent LangGraph',
+  '  invoke_workflow __start__',
+  ...MODEL_STEP,
+  ...MODEL_STEP,
+  '  invoke_workflow tools',
+  '    execute_tool get_weather',
+];
+const FAILING_AGENT_TREE = [
+  'invoke_agent weather_agent',
+  '  invoke_workflow __start__',
+  ...MODEL_STEP,
+  '  invoke_workflow tools',
+  '    execute_tool get_weather',
+];
+/** Per chain run: sequence, prompt, model, parser, chat; and the agents' trees. */
+const EXPECTED_SPANS = CHAIN_RUNS * 5 + AGENT_TREE.length + FAILING_AGENT_TREE.length;
+const SECRET_WORDS = ['terse', 'Jane', 'Joe', 'Say hello', 'Hello from', 'Weather?', 'Paris'];
 
 const APP = { name: 'langchain', entry: 'langchain-entry' } as const;
 
 const children = (spans: ReceivedSpan[], parent: ReceivedSpan): ReceivedSpan[] =>
   spans.filter((s) => s.parentSpanId === parent.spanId);
+
+/** The tree under `root` as indented names, children sorted by name (start times are not kept). */
+function tree(spans: ReceivedSpan[], root: ReceivedSpan, depth = 0): string[] {
+  return [
+    `${'  '.repeat(depth)}${root.name}`,
+    ...children(spans, root)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap((child) => tree(spans, child, depth + 1)),
+  ];
+}
 
 const VARIANTS: readonly { kind: ModuleKind; label: string; env: Record<string, string> }[] = [
   { kind: 'cjs', label: '--require', env: {} },
@@ -66,12 +105,17 @@ for (const variant of VARIANTS) {
       }
       expect(summary).toEqual(baseline);
       expect(summary.invoke).toEqual({ value: 'Hello from the test server.' });
+      // Both replies of the fake server carry the same id, so LangGraph's message reducer keeps
+      // one AI message: three messages, the tool's answer last (uninstrumented alike).
+      expect(summary.agent).toEqual({ messages: 3, last: 'sunny' });
       expect(stderr).not.toContain('SL_GENAI');
     });
 
     it('each chain run: workflow span with prompt, model and parser runs; chat span under the model run', () => {
-      const roots = spans.filter((s) => s.name === 'invoke_workflow RunnableSequence');
-      expect(roots).toHaveLength(PROVIDER_CALLS);
+      const roots = spans.filter(
+        (s) => s.name === 'invoke_workflow RunnableSequence' && s.parentSpanId === undefined,
+      );
+      expect(roots).toHaveLength(CHAIN_RUNS);
       for (const root of roots) {
         expect(root.kind).toBe('SPAN_KIND_INTERNAL');
         expect(root.scope).toBe('sprintlens-instrumentation-langchain');
@@ -111,6 +155,50 @@ for (const variant of VARIANTS) {
       expect(priced.map((s) => s.name)).toEqual(Array(PROVIDER_CALLS).fill('chat gpt-4o-mini'));
       const llmCalls = spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat');
       expect(llmCalls).toHaveLength(PROVIDER_CALLS);
+    });
+
+    it('LangGraph ReAct agent: the exact tree, provider spans under the model runs', () => {
+      const root = span(spans, 'invoke_agent LangGraph');
+      expect(root.parentSpanId).toBeUndefined();
+      expect(tree(spans, root)).toEqual(AGENT_TREE);
+      expect(root.kind).toBe('SPAN_KIND_INTERNAL');
+      expect(root.attributes).toMatchObject({
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': 'LangGraph',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+      });
+      const steps = spans.filter(
+        (s) =>
+          s.traceId === root.traceId && s.attributes['sprintlens.langgraph.node'] !== undefined,
+      );
+      expect(steps.map((s) => s.attributes['sprintlens.langgraph.step']).sort()).toEqual([
+        0, 1, 2, 3,
+      ]);
+      const toolSpan = spans.find(
+        (s) => s.traceId === root.traceId && s.name === 'execute_tool get_weather',
+      )!;
+      expect(toolSpan.attributes).toMatchObject({
+        'gen_ai.tool.name': 'get_weather',
+        'gen_ai.tool.call.id': 'call_1',
+      });
+      expect(toolSpan.status.code).not.toBe('STATUS_CODE_ERROR');
+    });
+
+    it('a tool that throws: its span, step and agent ERROR; the app catches that very error', () => {
+      expect(summary['agent-tool-error']).toEqual({ caught: true, same: true, type: 'RangeError' });
+      const root = span(spans, 'invoke_agent weather_agent');
+      expect(tree(spans, root)).toEqual(FAILING_AGENT_TREE);
+      const inTrace = spans.filter((s) => s.traceId === root.traceId);
+      for (const name of [
+        'invoke_agent weather_agent',
+        'invoke_workflow tools',
+        'execute_tool get_weather',
+      ]) {
+        const failed = inTrace.find((s) => s.name === name)!;
+        expect(failed.status.code, name).toBe('STATUS_CODE_ERROR');
+        expect(failed.attributes['error.type'], name).toBe('RangeError');
+      }
     });
 
     it('no prompt or reply text on any span with capture off', () => {
