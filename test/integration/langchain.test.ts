@@ -17,8 +17,11 @@ const backends = llmBackendsForFile();
 
 /** Chain runs (each one provider call): invoke 1, stream 1, batch 2. */
 const CHAIN_RUNS = 4;
-/** Provider calls of the agents: tool call then answer; tool call then the tool throws. */
-const AGENT_CALLS = 3;
+/**
+ * Provider calls of the agents: tool call then answer; a direct answer; tool call then the tool
+ * throws.
+ */
+const AGENT_CALLS = 4;
 const PROVIDER_CALLS = CHAIN_RUNS + AGENT_CALLS;
 /** The model step of LangGraph's ReAct agent: prompt | model, then the route (names sorted). */
 const MODEL_STEP = [
@@ -44,8 +47,14 @@ const FAILING_AGENT_TREE = [
   '  invoke_workflow tools',
   '    execute_tool get_weather',
 ];
+const DIRECT_AGENT_TREE = [
+  'invoke_agent direct_answer',
+  '  invoke_workflow __start__',
+  ...MODEL_STEP,
+];
 /** Per chain run: sequence, prompt, model, parser, chat; and the agents' trees. */
-const EXPECTED_SPANS = CHAIN_RUNS * 5 + AGENT_TREE.length + FAILING_AGENT_TREE.length;
+const EXPECTED_SPANS =
+  CHAIN_RUNS * 5 + AGENT_TREE.length + DIRECT_AGENT_TREE.length + FAILING_AGENT_TREE.length;
 const SECRET_WORDS = ['terse', 'Jane', 'Joe', 'Say hello', 'Hello from', 'Weather?', 'Paris'];
 
 const APP = { name: 'langchain', entry: 'langchain-entry' } as const;
@@ -183,6 +192,13 @@ for (const variant of VARIANTS) {
         'gen_ai.tool.call.id': 'call_1',
       });
       expect(toolSpan.status.code).not.toBe('STATUS_CODE_ERROR');
+    });
+
+    it('an agent whose model answers without calling a tool is an agent (it was given tools)', () => {
+      expect(summary['agent-no-tool']).toEqual({ last: 'Hello from the test server.' });
+      const root = span(spans, 'invoke_agent direct_answer');
+      expect(tree(spans, root)).toEqual(DIRECT_AGENT_TREE);
+      expect(root.attributes['gen_ai.agent.name']).toBe('direct_answer');
     });
 
     it('a tool that throws: its span, step and agent ERROR; the app catches that very error', () => {
