@@ -5,10 +5,13 @@
  * - `AsyncLocalStorageProviderSingleton.runWithConfig(config, body)`: where lambdas, tools,
  *   LangGraph nodes and streamed bodies run; `config.callbacks` is the child callback manager
  *   of the run, whose parent run id names it.
- * - a chat model's `_generate`, `_streamResponseChunks` and `_streamChatModelEvents`, which
- *   receive the run's manager (`runManager.runId`): the provider SDK call happens there.
+ * - a model's `_generate`, `_streamResponseChunks` and (chat models) `_streamChatModelEvents`,
+ *   which receive the run's manager (`runManager.runId`): the provider SDK call happens there.
+ *   `_generateUncached` calls `_streamChatModelEvents` without the manager (when a handler
+ *   prefers chat-model stream events); the run is then found through a slot the model call's
+ *   entry puts in the context and the handler fills when the model run starts.
  */
-import { context } from '@opentelemetry/api';
+import { context, createContextKey } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { reportInternal } from '../genai';
 
@@ -46,6 +49,32 @@ function runIdOfConfig(config: unknown): string | undefined {
   }
 }
 
+/** The model run started by one model call (`_generateUncached`/`_streamIterator`), once known. */
+interface PendingModelRun {
+  runId: string | undefined;
+}
+
+const PENDING_MODEL_RUN = createContextKey('sprintlens.langchain.pending_model_run');
+
+/** Runs a model call's entry with an empty slot for the model run it is about to start. */
+export function withPendingModelRun<T>(body: () => T): T {
+  const slot: PendingModelRun = { runId: undefined };
+  return context.with(context.active().setValue(PENDING_MODEL_RUN, slot), body);
+}
+
+/**
+ * Called when a model run starts: the first run started under a model call's entry is that
+ * call's run (a batch's other prompts are not streamed through `_streamChatModelEvents`).
+ */
+export function claimPendingModelRun(runId: string): void {
+  const slot = context.active().getValue(PENDING_MODEL_RUN) as PendingModelRun | undefined;
+  if (slot !== undefined && slot.runId === undefined) slot.runId = runId;
+}
+
+function pendingModelRunId(): string | undefined {
+  return (context.active().getValue(PENDING_MODEL_RUN) as PendingModelRun | undefined)?.runId;
+}
+
 /** Wraps `runWithConfig` so the body runs with its run's span active. */
 export function wrapRunWithConfig(original: Fn, lookup: RunContextLookup): Fn {
   return mark(function runWithConfig(this: unknown, ...args: unknown[]): unknown {
@@ -77,7 +106,7 @@ export function wrapGenerate(original: Fn, lookup: RunContextLookup): Fn {
  */
 export function wrapStream(original: Fn, lookup: RunContextLookup, managerIndex: number): Fn {
   return mark(function stream(this: unknown, ...args: unknown[]): unknown {
-    const runContext = lookup(runIdOfManager(args[managerIndex]));
+    const runContext = lookup(runIdOfManager(args[managerIndex]) ?? pendingModelRunId());
     if (runContext === undefined) return original.apply(this, args);
     const iterator = context.with(runContext, () =>
       original.apply(this, args),
@@ -115,6 +144,7 @@ function bindIterator(
 const MODEL_METHODS: readonly { name: string; stream: boolean; manager: number }[] = [
   { name: '_generate', stream: false, manager: 2 },
   { name: '_streamResponseChunks', stream: true, manager: 2 },
+  { name: '_streamChatModelEvents', stream: true, manager: 2 },
 ];
 
 /**

@@ -11,6 +11,7 @@ import type { GenAiConfig, PriceBook } from '../genai';
 import {
   originalOf,
   unwrapModelClasses,
+  withPendingModelRun,
   wrapModelClass,
   wrapRunWithConfig,
 } from './active-context';
@@ -20,6 +21,7 @@ import type {
   LcCallbackManager,
   LcCallbackManagerClass,
   LcChatModelsModule,
+  LcLlmsModule,
   LcManagerModule,
   LcSingletonsModule,
 } from './types';
@@ -41,6 +43,7 @@ export const LANGCHAIN_FILES = {
   manager: 'dist/callbacks/manager',
   singletons: 'dist/singletons/async_local_storage/index',
   chatModels: 'dist/language_models/chat_models',
+  llms: 'dist/language_models/llms',
 } as const;
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -114,6 +117,11 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
             (e) => this.patchChatModels(e),
             (e) => this.unpatchChatModels(e),
           ),
+          ...file(
+            LANGCHAIN_FILES.llms,
+            (e) => this.patchLlms(e),
+            (e) => this.unpatchLlms(e),
+          ),
         ],
       ),
     ];
@@ -164,10 +172,41 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
     }
   }
 
-  /** Wraps each chat model class's `_generate`/`_streamResponseChunks` on its first call. */
+  /** Wraps each chat model class's model methods on its first call. */
   patchChatModels(exports: unknown): void {
-    const proto = (exports as LcChatModelsModule | undefined)?.BaseChatModel?.prototype as
-      Record<string, unknown> | undefined;
+    this.patchModelEntries(
+      (exports as LcChatModelsModule | undefined)?.BaseChatModel?.prototype as
+        Record<string, unknown> | undefined,
+    );
+  }
+
+  unpatchChatModels(exports: unknown): void {
+    this.unpatchModelEntries(
+      (exports as LcChatModelsModule | undefined)?.BaseChatModel?.prototype as
+        Record<string, unknown> | undefined,
+    );
+  }
+
+  /** Text-completion models (`BaseLLM`): the same, for `_generate`/`_streamResponseChunks`. */
+  patchLlms(exports: unknown): void {
+    this.patchModelEntries(
+      (exports as LcLlmsModule | undefined)?.BaseLLM?.prototype as
+        Record<string, unknown> | undefined,
+    );
+  }
+
+  unpatchLlms(exports: unknown): void {
+    this.unpatchModelEntries(
+      (exports as LcLlmsModule | undefined)?.BaseLLM?.prototype as
+        Record<string, unknown> | undefined,
+    );
+  }
+
+  /**
+   * Wraps a base model class's call entries (`_generateUncached`, `_streamIterator`): each wraps
+   * the instance's model classes on first use and runs with a slot for its model run.
+   */
+  private patchModelEntries(proto: Record<string, unknown> | undefined): void {
     if (proto === undefined) return;
     const lookup = this.lookup();
     const wrapped = (this.wrappedModels ??= new Set());
@@ -180,16 +219,17 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
         } catch (error) {
           reportInternal('langchain model class', error);
         }
-        return (original as Fn).apply(this, args);
+        // `_streamIterator` is a generator whose body runs at each `next()`, outside this call:
+        // it passes its run manager on, so only `_generateUncached` needs the slot.
+        const call = () => (original as Fn).apply(this, args);
+        return name === '_generateUncached' ? withPendingModelRun(call) : call();
       };
       Object.defineProperty(entry, Symbol.for('sprintlens.langchain.wrapped'), { value: original });
       proto[name] = entry;
     }
   }
 
-  unpatchChatModels(exports: unknown): void {
-    const proto = (exports as LcChatModelsModule | undefined)?.BaseChatModel?.prototype as
-      Record<string, unknown> | undefined;
+  private unpatchModelEntries(proto: Record<string, unknown> | undefined): void {
     if (proto === undefined) return;
     for (const name of ['_generateUncached', '_streamIterator']) {
       const original = originalOf(proto[name]);

@@ -14,6 +14,7 @@ import {
 } from '../genai';
 import type { PriceBook } from '../genai';
 import { setFrameworkModelRun } from '../genai/framework-run';
+import { claimPendingModelRun } from './active-context';
 import type { FrameworkModelRun } from '../genai/framework-run';
 import {
   chainRole,
@@ -296,6 +297,7 @@ export class RunSpans {
     };
     // No gen_ai.* operation yet: it is set at the end only when this span is the LLM call.
     const attributes: Attributes = { 'sprintlens.langchain.run_name': display };
+    claimPendingModelRun(runId);
     const run = this.start(runId, parentRunId, shape, attributes, {
       operation,
       model,

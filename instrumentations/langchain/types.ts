@@ -48,6 +48,11 @@ export interface LcChatModelsModule {
   readonly BaseChatModel?: { readonly prototype: object };
 }
 
+/** Exports of `@langchain/core/language_models/llms`. */
+export interface LcLlmsModule {
+  readonly BaseLLM?: { readonly prototype: object };
+}
+
 /** Token usage LangChain puts on an `AIMessage` (`usage_metadata`). */
 export interface LcUsageMetadata {
   readonly input_tokens?: number;

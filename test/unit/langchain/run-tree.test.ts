@@ -22,7 +22,9 @@ const singletons = requireHere('@langchain/core/singletons') as Any;
 const chatModels = requireHere('@langchain/core/language_models/chat_models') as Any;
 const { RunnableLambda } = requireHere('@langchain/core/runnables') as Any;
 const { tool } = requireHere('@langchain/core/tools') as Any;
-const { AIMessage } = requireHere('@langchain/core/messages') as Any;
+const { AIMessage, AIMessageChunk } = requireHere('@langchain/core/messages') as Any;
+const { ChatGenerationChunk } = requireHere('@langchain/core/outputs') as Any;
+const llms = requireHere('@langchain/core/language_models/llms') as Any;
 const { ChatPromptTemplate } = requireHere('@langchain/core/prompts') as Any;
 const { StringOutputParser } = requireHere('@langchain/core/output_parsers') as Any;
 const { BaseRetriever } = requireHere('@langchain/core/retrievers') as Any;
@@ -87,11 +89,13 @@ beforeAll(() => {
   instrumentation.patchManager(manager);
   instrumentation.patchSingletons(singletons);
   instrumentation.patchChatModels(chatModels);
+  instrumentation.patchLlms(llms);
 });
 afterAll(() => {
   instrumentation.unpatchManager(manager);
   instrumentation.unpatchSingletons(singletons);
   instrumentation.unpatchChatModels(chatModels);
+  instrumentation.unpatchLlms(llms);
   trace.disable();
   context.disable();
 });
@@ -203,5 +207,55 @@ describe('LangChain run tree', () => {
     const ours = again.handlers.filter((h: Any) => h.name === 'sprintlens_otel_tracer');
     expect(ours).toHaveLength(1);
     expect(exporter.getFinishedSpans()).toHaveLength(1);
+  });
+});
+
+describe('LangChain model runs without a run manager argument, and BaseLLM models', () => {
+  it('_streamChatModelEvents (a handler prefers chat-model stream events): the model run is active', async () => {
+    /** Streams, and fakes an instrumented SDK call underneath, in whatever context it runs. */
+    class StreamingChat extends FakeChat {
+      async *_streamResponseChunks(): AsyncGenerator<unknown> {
+        noteProviderCall(context.active());
+        trace.getTracer('probe').startSpan('probe-in-stream').end();
+        yield new ChatGenerationChunk({ text: 'hi', message: new AIMessageChunk('hi') });
+      }
+    }
+    const prefers = { name: 'prefers', lc_prefer_chat_model_stream_events: true };
+    await new StreamingChat().invoke('x', { callbacks: [prefers] });
+    const spans = exporter.getFinishedSpans();
+    const model = spans.find(
+      (s) => s.attributes['sprintlens.langchain.run_name'] === 'StreamingChat',
+    )!;
+    expect(parentOf(byName(spans, 'probe-in-stream'))).toBe(model.spanContext().spanId);
+    // The call underneath was seen: no second count of its tokens.
+    expect(model.attributes['sprintlens.usage.source']).toBe('provider');
+  });
+
+  it('a BaseLLM model: text_completion span, its _generate runs with the span active', async () => {
+    class FakeLlm extends llms.BaseLLM {
+      constructor() {
+        super({});
+      }
+      _llmType(): string {
+        return 'fake-llm';
+      }
+      async _generate(): Promise<unknown> {
+        trace.getTracer('probe').startSpan('probe-in-llm').end();
+        return {
+          generations: [[{ text: 'ok' }]],
+          llmOutput: { tokenUsage: { promptTokens: 7, completionTokens: 1 } },
+        };
+      }
+    }
+    expect(await new FakeLlm().invoke('x')).toBe('ok');
+    const spans = exporter.getFinishedSpans();
+    const model = byName(spans, 'text_completion');
+    expect(parentOf(byName(spans, 'probe-in-llm'))).toBe(model.spanContext().spanId);
+    expect(model.attributes).toMatchObject({
+      'sprintlens.usage.source': 'framework',
+      'gen_ai.operation.name': 'text_completion',
+      'gen_ai.usage.input_tokens': 7,
+      'gen_ai.usage.output_tokens': 1,
+    });
   });
 });
