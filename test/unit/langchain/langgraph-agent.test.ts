@@ -223,6 +223,36 @@ describe('LangGraph ReAct agent', () => {
     expect(byName(spans, 'invoke_workflow tools')).toHaveLength(2);
   });
 
+  it('two agents interleaved with Promise.all: two traces, each with its own exact tree', async () => {
+    const make = (name: string) =>
+      createReactAgent({ llm: new ToolCallingChat(), tools: tools(), name });
+    await Promise.all(
+      ['first', 'second'].map((name) =>
+        make(name).invoke({ messages: [{ role: 'user', content: name }] }),
+      ),
+    );
+    const spans = exporter.getFinishedSpans();
+    const expected = (name: string) => [
+      `invoke_agent ${name}`,
+      '  invoke_workflow __start__',
+      ...modelStep(1),
+      '  invoke_workflow tools',
+      '    execute_tool lookup',
+      '      probe-in-tool',
+      ...modelStep(1),
+      '  invoke_workflow tools',
+      '    execute_tool explode',
+      ...modelStep(1),
+    ];
+    const roots = spans.filter((s) => s.parentSpanContext === undefined);
+    expect(roots.map((r) => r.name).sort()).toEqual(['invoke_agent first', 'invoke_agent second']);
+    expect(roots[0]!.spanContext().traceId).not.toBe(roots[1]!.spanContext().traceId);
+    for (const root of roots) {
+      const own = spans.filter((s) => s.spanContext().traceId === root.spanContext().traceId);
+      expect(tree(own)).toEqual(expected(root.name.slice('invoke_agent '.length)));
+    }
+  });
+
   it('a graph whose steps call no model with tools stays a workflow', async () => {
     const { StateGraph, Annotation, START, END } = requireHere('@langchain/langgraph') as Any;
     const State = Annotation.Root({ n: Annotation() });
