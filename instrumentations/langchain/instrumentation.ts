@@ -136,6 +136,12 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
     const handler = (): RunSpans => this.runSpans();
     const configureSync = function _configureSync(this: unknown, ...args: unknown[]): unknown {
       const built = original.apply(this, args) as LcCallbackManager | undefined;
+      if (built === undefined && args[0] == null && args[1] == null) {
+        // No handler configured: build it again with ours, so the run's tags and metadata
+        // (`ls_provider`, `ls_model_name`, LangGraph's node) are applied as LangChain would.
+        const rebuilt = configureWithOurs(original, this, args, handler);
+        if (rebuilt !== undefined) return rebuilt;
+      }
       return withHandler(Manager, built, handler);
     };
     Object.defineProperty(configureSync, Symbol.for('sprintlens.langchain.wrapped'), {
@@ -269,6 +275,23 @@ function withHandler(
   } catch (error) {
     reportInternal('langchain callback manager', error);
     return built;
+  }
+}
+
+/** `_configureSync` with our handler as the only inheritable one; undefined when that fails. */
+function configureWithOurs(
+  original: Fn,
+  self: unknown,
+  args: unknown[],
+  handler: () => RunSpans,
+): LcCallbackManager | undefined {
+  try {
+    const withOurs = [[handler()], ...args.slice(1)];
+    const built = original.apply(self, withOurs) as LcCallbackManager | undefined;
+    return built?.handlers.some((h) => isOurs(h)) === true ? built : undefined;
+  } catch (error) {
+    reportInternal('langchain callback manager', error);
+    return undefined;
   }
 }
 

@@ -1,13 +1,15 @@
 /**
  * LangChain.js in real processes, under `--require` and `--import sprintlens/register` (and the
  * `module.register` loader), against the local OpenAI-format server: an LCEL chain
- * (prompt | ChatOpenAI | StrOutputParser) run with `invoke`, `stream` and `batch`, and
- * LangGraph's prebuilt ReAct agent over ChatOpenAI, once with a tool that answers and once with
- * one that throws.
+ * (prompt | ChatOpenAI | StrOutputParser) run with `invoke`, `stream`, `streamEvents` and
+ * `batch`; LangGraph's prebuilt ReAct agent over ChatOpenAI, once with a tool that answers and
+ * once with one that throws; a retriever over an in-memory vector store; a custom chat model no
+ * provider instrumentation sees; and ChatAnthropic against the Anthropic-format server.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan } from '../support/otlp-receiver';
 import { USAGE } from '../support/llm-server/openai';
+import { CLAUDE_USAGE } from '../support/llm-server/anthropic';
 import { runScenarioApp } from './llm-app-harness';
 import type { ModuleKind, ScenarioSummary } from './llm-app-harness';
 import { llmBackendsForFile } from './llm-backends';
@@ -15,8 +17,8 @@ import { expectNoContentCaptured, span } from './llm-spans';
 
 const backends = llmBackendsForFile();
 
-/** Chain runs (each one provider call): invoke 1, stream 1, batch 2. */
-const CHAIN_RUNS = 4;
+/** Chain runs (each one provider call): invoke 1, stream 1, streamEvents 1, batch 2. */
+const CHAIN_RUNS = 5;
 /**
  * Provider calls of the agents: tool call then answer; a direct answer; tool call then the tool
  * throws.
@@ -52,9 +54,67 @@ const DIRECT_AGENT_TREE = [
   '  invoke_workflow __start__',
   ...MODEL_STEP,
 ];
-/** Per chain run: sequence, prompt, model, parser, chat; and the agents' trees. */
+/** What the custom chat model reports (the fixture's `CUSTOM_USAGE`). */
+const CUSTOM_USAGE = { input: 40, output: 8, cacheRead: 10 };
+
+/**
+ * Runs with one root each, beside the chains and agents: the tree, and what else to check on
+ * the root (`at` finds a span of the tree by name).
+ */
+const SINGLE_RUNS: readonly {
+  title: string;
+  scenario: string;
+  tree: string[];
+  check: (at: (name: string) => ReceivedSpan) => void;
+}[] = [
+  {
+    title: 'a retriever over an in-memory vector store: retrieval span under its sequence',
+    scenario: 'retriever',
+    tree: ['invoke_workflow retrieve_docs', '  invoke_workflow RunnableLambda', '  retrieval'],
+    check: (at) => {
+      expect(at('retrieval').attributes).toMatchObject({
+        'gen_ai.operation.name': 'retrieval',
+        'gen_ai.retrieval.documents.count': 2,
+      });
+    },
+  },
+  {
+    title: 'a custom BaseChatModel: the LangChain model span is the LLM span (framework usage)',
+    scenario: 'custom-model',
+    tree: ['chat claude-haiku-4-5'],
+    check: (at) => {
+      const model = at('chat claude-haiku-4-5');
+      expect(model.scope).toBe('sprintlens-instrumentation-langchain');
+      expect(model.attributes).toMatchObject({
+        'sprintlens.usage.source': 'framework',
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'acme',
+        'gen_ai.request.model': 'claude-haiku-4-5',
+        'gen_ai.usage.input_tokens': CUSTOM_USAGE.input,
+        'gen_ai.usage.output_tokens': CUSTOM_USAGE.output,
+        'gen_ai.usage.cache_read.input_tokens': CUSTOM_USAGE.cacheRead,
+      });
+      expect(model.attributes['sprintlens.cost.usd']).toBeGreaterThan(0);
+    },
+  },
+  {
+    title: 'ChatAnthropic: the Anthropic SDK span under the model run carries the usage',
+    scenario: 'anthropic',
+    tree: ['ChatAnthropic', '  chat claude-haiku-4-5'],
+    check: (at) => {
+      expect(at('ChatAnthropic').attributes['sprintlens.usage.source']).toBe('provider');
+      expect(at('ChatAnthropic').attributes).not.toHaveProperty('gen_ai.usage.input_tokens');
+      expect(at('chat claude-haiku-4-5').scope).toBe('sprintlens-instrumentation-anthropic');
+    },
+  },
+];
+/** Per chain run: sequence, prompt, model, parser, chat; and the other trees. */
 const EXPECTED_SPANS =
-  CHAIN_RUNS * 5 + AGENT_TREE.length + DIRECT_AGENT_TREE.length + FAILING_AGENT_TREE.length;
+  CHAIN_RUNS * 5 +
+  AGENT_TREE.length +
+  DIRECT_AGENT_TREE.length +
+  FAILING_AGENT_TREE.length +
+  SINGLE_RUNS.reduce((total, run) => total + run.tree.length, 0);
 const SECRET_WORDS = ['terse', 'Jane', 'Joe', 'Say hello', 'Hello from', 'Weather?', 'Paris'];
 
 const APP = { name: 'langchain', entry: 'langchain-entry' } as const;
@@ -124,6 +184,7 @@ for (const variant of VARIANTS) {
       const roots = spans.filter(
         (s) => s.name === 'invoke_workflow RunnableSequence' && s.parentSpanId === undefined,
       );
+      expect(summary['stream-events']).toEqual({ chatStream: true, chainEnd: true });
       expect(roots).toHaveLength(CHAIN_RUNS);
       for (const root of roots) {
         expect(root.kind).toBe('SPAN_KIND_INTERNAL');
@@ -152,19 +213,45 @@ for (const variant of VARIANTS) {
       }
     });
 
-    it('tokens summed over the traces equal what the server reported, counted once', () => {
+    it('tokens summed over the traces equal what the servers and the custom model reported, counted once', () => {
       const sum = (key: string) =>
         spans.reduce((total, s) => total + ((s.attributes[key] as number | undefined) ?? 0), 0);
-      expect(sum('gen_ai.usage.input_tokens')).toBe(PROVIDER_CALLS * USAGE.prompt_tokens);
-      expect(sum('gen_ai.usage.output_tokens')).toBe(PROVIDER_CALLS * USAGE.completion_tokens);
+      // Anthropic reports cache tokens apart from input_tokens; the span's input count has them.
+      const claudeInput =
+        CLAUDE_USAGE.input_tokens +
+        CLAUDE_USAGE.cache_read_input_tokens +
+        CLAUDE_USAGE.cache_creation_input_tokens;
+      expect(sum('gen_ai.usage.input_tokens')).toBe(
+        PROVIDER_CALLS * USAGE.prompt_tokens + claudeInput + CUSTOM_USAGE.input,
+      );
+      expect(sum('gen_ai.usage.output_tokens')).toBe(
+        PROVIDER_CALLS * USAGE.completion_tokens + CLAUDE_USAGE.output_tokens + CUSTOM_USAGE.output,
+      );
       expect(sum('gen_ai.usage.cache_read.input_tokens')).toBe(
-        PROVIDER_CALLS * USAGE.cached_tokens,
+        PROVIDER_CALLS * USAGE.cached_tokens +
+          CLAUDE_USAGE.cache_read_input_tokens +
+          CUSTOM_USAGE.cacheRead,
       );
       const priced = spans.filter((s) => s.attributes['sprintlens.cost.usd'] !== undefined);
-      expect(priced.map((s) => s.name)).toEqual(Array(PROVIDER_CALLS).fill('chat gpt-4o-mini'));
+      expect(priced.map((s) => s.name).sort()).toEqual([
+        ...Array(2).fill('chat claude-haiku-4-5'),
+        ...Array(PROVIDER_CALLS).fill('chat gpt-4o-mini'),
+      ]);
       const llmCalls = spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat');
-      expect(llmCalls).toHaveLength(PROVIDER_CALLS);
+      expect(llmCalls).toHaveLength(PROVIDER_CALLS + 2);
     });
+
+    for (const run of SINGLE_RUNS) {
+      it(run.title, () => {
+        expect(summary[run.scenario]).not.toHaveProperty('unexpected');
+        const roots = spans.filter((s) => s.name === run.tree[0] && s.parentSpanId === undefined);
+        expect(roots).toHaveLength(1);
+        const root = roots[0]!;
+        expect(tree(spans, root)).toEqual(run.tree);
+        const inTrace = spans.filter((s) => s.traceId === root.traceId);
+        run.check((name) => inTrace.find((s) => s.name === name)!);
+      });
+    }
 
     it('LangGraph ReAct agent: the exact tree, provider spans under the model runs', () => {
       const root = span(spans, 'invoke_agent LangGraph');
