@@ -16,7 +16,12 @@ import {
   wrapRunWithConfig,
 } from './active-context';
 import type { RunContextLookup } from './active-context';
+import { GenAiMetrics } from '../genai/metrics';
+import { holdLlmUsage, releaseLlmUsage } from '../genai/usage-metrics';
+import type { LlmUsage } from '../genai/usage-metrics';
 import { HANDLER_NAME, RunSpans } from './run-spans';
+import { holdToolCalls, releaseToolCalls } from './tool-metrics';
+import type { ToolCalls } from './tool-metrics';
 import type {
   LcCallbackManager,
   LcCallbackManagerClass,
@@ -28,8 +33,8 @@ import type {
 
 /**
  * Options of {@link LangChainInstrumentation}: the OpenTelemetry instrumentation options
- * (`enabled`) and the GenAI options (`prices`, `pricesFile`, used for model runs that no provider
- * instrumentation sees; content capture and metrics are not implemented yet).
+ * (`enabled`) and the GenAI options (`prices`, `pricesFile` and `metrics`, used for model runs
+ * that no provider instrumentation sees; content capture is not implemented yet).
  */
 export interface LangChainInstrumentationConfig extends InstrumentationConfig, GenAiConfig {}
 
@@ -60,6 +65,10 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
   declare private handler: RunSpans | undefined;
   declare private prices: PriceBook | undefined;
   declare private wrappedModels: Set<object> | undefined;
+  declare private metrics: GenAiMetrics | undefined;
+  /** Held from `enable()` to `disable()`, shared with the provider instrumentations. */
+  declare private usage: LlmUsage | undefined;
+  declare private toolCalls: ToolCalls | undefined;
 
   constructor(config: LangChainInstrumentationConfig = {}) {
     super('sprintlens-instrumentation-langchain', VERSION, config);
@@ -70,11 +79,33 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
     this.prices = undefined;
   }
 
+  protected override _updateMetricInstruments(): void {
+    this.metrics = new GenAiMetrics(this.meter);
+  }
+
+  override enable(): void {
+    super.enable();
+    this.usage ??= holdLlmUsage();
+    this.toolCalls ??= holdToolCalls();
+  }
+
+  override disable(): void {
+    super.disable();
+    const { usage, toolCalls } = this;
+    this.usage = undefined;
+    this.toolCalls = undefined;
+    if (usage !== undefined) releaseLlmUsage(usage);
+    if (toolCalls !== undefined) releaseToolCalls(toolCalls);
+  }
+
   /** The process's handler of this instrumentation (made on first use). */
   runSpans(): RunSpans {
     return (this.handler ??= new RunSpans({
       tracer: () => this.tracer,
       prices: () => (this.prices ??= loadPriceBook(this._config)),
+      genAiMetrics: () => (this._config.metrics === false ? undefined : this.metrics),
+      usage: () => this.usage,
+      toolCalls: () => this.toolCalls,
     }));
   }
 

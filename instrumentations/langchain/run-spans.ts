@@ -12,7 +12,10 @@ import {
   ATTR_USAGE_OUTPUT_TOKENS,
   reportInternal,
 } from '../genai';
-import type { PriceBook } from '../genai';
+import type { PriceBook, TokenUsage } from '../genai';
+import type { GenAiMetrics } from '../genai/metrics';
+import type { LlmUsage } from '../genai/usage-metrics';
+import type { ToolCalls } from './tool-metrics';
 import { setFrameworkModelRun } from '../genai/framework-run';
 import { claimPendingModelRun } from './active-context';
 import type { FrameworkModelRun } from '../genai/framework-run';
@@ -44,7 +47,16 @@ export const ATTR_WORKFLOW_NAME = 'gen_ai.workflow.name';
 export interface RunSpansOptions {
   readonly tracer: () => Tracer;
   readonly prices: () => PriceBook;
+  /** The `gen_ai.client.*` instruments, for model runs that are the LLM call (unset: off). */
+  readonly genAiMetrics?: () => GenAiMetrics | undefined;
+  /** The `sprintlens_llm_*` ledger, likewise. */
+  readonly usage?: () => LlmUsage | undefined;
+  /** The `sprintlens_tool_calls_total` totals. */
+  readonly toolCalls?: () => ToolCalls | undefined;
 }
+
+/** `gen_ai.provider.name` of a framework LLM call whose model reports no provider. */
+const UNKNOWN_PROVIDER = '_OTHER';
 
 /** What a chain run is, for its final name. */
 interface ChainInfo {
@@ -75,6 +87,10 @@ class Run implements FrameworkModelRun {
   providerCalls = 0;
   /** Graph runs: what their steps did. */
   readonly activity: GraphActivity | undefined;
+  /** Tool runs: the tool's name, for the tool-call counter. */
+  toolName: string | undefined;
+  /** For the duration metric of model runs that are the LLM call. */
+  readonly startedAt = performance.now();
 
   constructor(
     readonly span: Span,
@@ -192,7 +208,9 @@ export class RunSpans {
         attributes[ATTR_TOOL_CALL_ID] = toolCallId;
       }
       const run = this.start(runId, parentRunId, toolShape(display), attributes, undefined);
-      if (run?.graph !== undefined) run.graph.tools++;
+      if (run === undefined) return;
+      run.toolName = display;
+      if (run.graph !== undefined) run.graph.tools++;
     });
   }
 
@@ -263,7 +281,7 @@ export class RunSpans {
   handleLLMEnd(output: LcLlmResult, runId: string): void {
     this.guard('llm end', () => {
       const run = this.runs.get(runId);
-      if (run?.model !== undefined) this.settleModel(run, run.model, output);
+      if (run?.model !== undefined) this.settleModel(run, run.model, output, undefined);
       this.end(runId, undefined);
     });
   }
@@ -271,7 +289,7 @@ export class RunSpans {
   handleLLMError(error: unknown, runId: string): void {
     this.guard('llm error', () => {
       const run = this.runs.get(runId);
-      if (run?.model !== undefined) this.settleModel(run, run.model, undefined);
+      if (run?.model !== undefined) this.settleModel(run, run.model, undefined, error);
       this.end(runId, error);
     });
   }
@@ -321,9 +339,15 @@ export class RunSpans {
    * `gen_ai.operation.name` and no usage, so backends do not count a second LLM call. Otherwise
    * this span is the LLM call: operation, provider, model, usage and cost from our price table.
    */
-  private settleModel(run: Run, model: ModelInfo, result: LcLlmResult | undefined): void {
+  private settleModel(
+    run: Run,
+    model: ModelInfo,
+    result: LcLlmResult | undefined,
+    error: unknown,
+  ): void {
     const span = run.span;
     if (run.providerCalls > 0) {
+      // The provider's call records its own metrics: none here, so none twice.
       span.updateName(model.runName);
       span.setAttribute(ATTR_USAGE_SOURCE, 'provider');
       return;
@@ -333,12 +357,50 @@ export class RunSpans {
     if (model.provider !== undefined) span.setAttribute(ATTR_PROVIDER_NAME, model.provider);
     if (model.model !== undefined) span.setAttribute(ATTR_REQUEST_MODEL, model.model);
     const usage = usageOf(result);
-    if (usage === undefined) return;
-    setDefined(span, ATTR_USAGE_INPUT_TOKENS, usage.inputTokens);
-    setDefined(span, ATTR_USAGE_OUTPUT_TOKENS, usage.outputTokens);
-    setDefined(span, ATTR_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
-    setDefined(span, ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, usage.cacheWriteTokens);
-    setDefined(span, ATTR_COST_USD, this.options.prices().cost(model.model, usage));
+    let cost: number | undefined;
+    if (usage !== undefined) {
+      setDefined(span, ATTR_USAGE_INPUT_TOKENS, usage.inputTokens);
+      setDefined(span, ATTR_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+      setDefined(span, ATTR_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
+      setDefined(span, ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, usage.cacheWriteTokens);
+      cost = this.options.prices().cost(model.model, usage);
+      setDefined(span, ATTR_COST_USD, cost);
+    }
+    this.measure(
+      run,
+      model,
+      usage ?? {},
+      cost,
+      error === undefined ? undefined : errorTypeOf(error),
+    );
+  }
+
+  /** The GenAI metrics and the usage ledger of a model run that is the LLM call. */
+  private measure(
+    run: Run,
+    model: ModelInfo,
+    usage: TokenUsage,
+    cost: number | undefined,
+    errorType: string | undefined,
+  ): void {
+    const provider = model.provider ?? UNKNOWN_PROVIDER;
+    const seconds = (performance.now() - run.startedAt) / 1000;
+    this.options.genAiMetrics?.()?.record(
+      {
+        operation: model.operation,
+        provider,
+        requestModel: model.model,
+        responseModel: undefined,
+        serverAddress: undefined,
+        serverPort: undefined,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        metricContext: undefined,
+      },
+      errorType,
+      seconds,
+    );
+    this.options.usage?.()?.add(provider, model.operation, model.model, errorType, usage, cost);
   }
 
   private start(
@@ -390,6 +452,9 @@ export class RunSpans {
     if (run === undefined) return;
     this.runs.delete(runId);
     if (run.chain !== undefined) this.settleChain(run, run.chain);
+    if (run.toolName !== undefined) {
+      this.options.toolCalls?.()?.add(run.toolName, error === undefined ? 'ok' : 'error');
+    }
     if (error !== undefined) {
       const type = errorTypeOf(error);
       run.span.setAttribute(ATTR_ERROR_TYPE, type);
