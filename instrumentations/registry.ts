@@ -97,8 +97,7 @@ export const INSTRUMENTATION_FACTORIES: Readonly<Partial<Record<InstrumentationN
   openai: (options) => new OpenAIInstrumentation(llmConfig(options)),
   // `includeStreamUsage` is OpenAI's alone; the Anthropic instrumentation ignores it.
   anthropic: (options) => new AnthropicInstrumentation(llmConfig(options)),
-  langchain: (options) =>
-    new LangChainInstrumentation({ prices: options.prices, pricesFile: options.pricesFile }),
+  langchain: (options) => new LangChainInstrumentation(llmConfig(options)),
   pino: (options) => new PinoInstrumentation({ logCorrelation: options.logCorrelation }),
   winston: (options) => new WinstonInstrumentation({ logCorrelation: options.logCorrelation }),
   bunyan: (options) => new BunyanInstrumentation({ logCorrelation: options.logCorrelation }),

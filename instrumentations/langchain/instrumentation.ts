@@ -8,6 +8,8 @@ import { VERSION } from '../../src/base/version';
 import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
 import { loadPriceBook, reportInternal } from '../genai';
 import type { GenAiConfig, PriceBook } from '../genai';
+import type { ContentCapture } from '../genai/content';
+import { contentCapture } from '../genai/telemetry';
 import {
   originalOf,
   unwrapModelClasses,
@@ -33,8 +35,10 @@ import type {
 
 /**
  * Options of {@link LangChainInstrumentation}: the OpenTelemetry instrumentation options
- * (`enabled`) and the GenAI options (`prices`, `pricesFile` and `metrics`, used for model runs
- * that no provider instrumentation sees; content capture is not implemented yet).
+ * (`enabled`) and the GenAI options: `captureContent`, `contentMaxChars` and `redaction` for the
+ * inputs and outputs of runs, tool arguments and results, retrieved documents and the messages of
+ * model runs that are the LLM call; `prices`, `pricesFile` and `metrics` for model runs that no
+ * provider instrumentation sees.
  */
 export interface LangChainInstrumentationConfig extends InstrumentationConfig, GenAiConfig {}
 
@@ -64,6 +68,8 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
   /** Declared without initialisers: the base constructor calls `enable()` before they would run. */
   declare private handler: RunSpans | undefined;
   declare private prices: PriceBook | undefined;
+  /** Content capture of the current config: `null` when off, `undefined` until first needed. */
+  declare private content: ContentCapture | null | undefined;
   declare private wrappedModels: Set<object> | undefined;
   declare private metrics: GenAiMetrics | undefined;
   /** Held from `enable()` to `disable()`, shared with the provider instrumentations. */
@@ -77,6 +83,7 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
   override setConfig(config: LangChainInstrumentationConfig = {}): void {
     super.setConfig(config);
     this.prices = undefined;
+    this.content = undefined;
   }
 
   protected override _updateMetricInstruments(): void {
@@ -106,6 +113,13 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
       genAiMetrics: () => (this._config.metrics === false ? undefined : this.metrics),
       usage: () => this.usage,
       toolCalls: () => this.toolCalls,
+      content: () => {
+        if (this.content === undefined) {
+          this.content =
+            this._config.captureContent === true ? (contentCapture(this._config) ?? null) : null;
+        }
+        return this.content ?? undefined;
+      },
     }));
   }
 

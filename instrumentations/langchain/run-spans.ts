@@ -3,9 +3,12 @@ import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import {
   ATTR_COST_USD,
   ATTR_ERROR_TYPE,
+  ATTR_INPUT_MESSAGES,
   ATTR_OPERATION_NAME,
+  ATTR_OUTPUT_MESSAGES,
   ATTR_PROVIDER_NAME,
   ATTR_REQUEST_MODEL,
+  ATTR_SYSTEM_INSTRUCTIONS,
   ATTR_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS,
   ATTR_USAGE_INPUT_TOKENS,
@@ -13,6 +16,7 @@ import {
   reportInternal,
 } from '../genai';
 import type { PriceBook, TokenUsage } from '../genai';
+import type { ContentCapture } from '../genai/content';
 import type { GenAiMetrics } from '../genai/metrics';
 import type { LlmUsage } from '../genai/usage-metrics';
 import type { ToolCalls } from './tool-metrics';
@@ -29,7 +33,22 @@ import {
 } from './span-naming';
 import type { ChainRole, RunShape } from './span-naming';
 import type { LcLlmResult, LcSerialized } from './types';
-import { ATTR_USAGE_SOURCE, usageOf } from './usage';
+import { ATTR_USAGE_REASONING_OUTPUT_TOKENS, ATTR_USAGE_SOURCE, usageOf } from './usage';
+import {
+  ATTR_LANGCHAIN_INPUT,
+  ATTR_LANGCHAIN_OUTPUT,
+  ATTR_RETRIEVAL_DOCUMENTS_CONTENT,
+  ATTR_RETRIEVAL_QUERY,
+  ATTR_TOOL_CALL_ARGUMENTS,
+  ATTR_TOOL_CALL_RESULT,
+  capturedValue,
+  chatInput,
+  completionInput,
+  modelOutput,
+  retrievedDocuments,
+  toolArguments,
+  toolResult,
+} from './content';
 
 /** The name our handler has in a callback manager (also how a second one is recognised). */
 export const HANDLER_NAME = 'sprintlens_otel_tracer';
@@ -53,6 +72,8 @@ export interface RunSpansOptions {
   readonly usage?: () => LlmUsage | undefined;
   /** The `sprintlens_tool_calls_total` totals. */
   readonly toolCalls?: () => ToolCalls | undefined;
+  /** Set only when content capture is on: its absence is what keeps content out. */
+  readonly content?: () => ContentCapture | undefined;
 }
 
 /** `gen_ai.provider.name` of a framework LLM call whose model reports no provider. */
@@ -91,6 +112,8 @@ class Run implements FrameworkModelRun {
   toolName: string | undefined;
   /** For the duration metric of model runs that are the LLM call. */
   readonly startedAt = performance.now();
+  /** Model runs, capture on: the input, set on the span only if it is the LLM call. */
+  input: { readonly messages: string; readonly system?: string | undefined } | undefined;
 
   constructor(
     readonly span: Span,
@@ -157,7 +180,7 @@ export class RunSpans {
   /** Argument order as `CallbackManager.handleChainStart` passes it (not the d.ts order). */
   handleChainStart(
     chain: LcSerialized,
-    _inputs: unknown,
+    inputs: unknown,
     runId: string,
     parentRunId?: string,
     _tags?: string[],
@@ -176,12 +199,17 @@ export class RunSpans {
         const step = metadata?.langgraph_step;
         if (typeof step === 'number') attributes[ATTR_LANGGRAPH_STEP] = step;
       }
+      const capture = this.options.content?.();
+      if (capture !== undefined) attributes[ATTR_LANGCHAIN_INPUT] = capturedValue(inputs, capture);
       this.start(runId, parentRunId, shape, attributes, undefined, { role, name: display });
     });
   }
 
-  handleChainEnd(_outputs: unknown, runId: string): void {
-    this.guard('chain end', () => this.end(runId, undefined));
+  handleChainEnd(outputs: unknown, runId: string): void {
+    this.guard('chain end', () => {
+      this.capture(runId, ATTR_LANGCHAIN_OUTPUT, outputs, capturedValue);
+      this.end(runId, undefined);
+    });
   }
 
   handleChainError(error: unknown, runId: string): void {
@@ -190,7 +218,7 @@ export class RunSpans {
 
   handleToolStart(
     tool: LcSerialized,
-    _input: string,
+    input: string,
     runId: string,
     parentRunId?: string,
     _tags?: string[],
@@ -207,6 +235,9 @@ export class RunSpans {
       if (typeof toolCallId === 'string' && toolCallId !== '') {
         attributes[ATTR_TOOL_CALL_ID] = toolCallId;
       }
+      const capture = this.options.content?.();
+      if (capture !== undefined)
+        attributes[ATTR_TOOL_CALL_ARGUMENTS] = toolArguments(input, capture);
       const run = this.start(runId, parentRunId, toolShape(display), attributes, undefined);
       if (run === undefined) return;
       run.toolName = display;
@@ -214,8 +245,11 @@ export class RunSpans {
     });
   }
 
-  handleToolEnd(_output: unknown, runId: string): void {
-    this.guard('tool end', () => this.end(runId, undefined));
+  handleToolEnd(output: unknown, runId: string): void {
+    this.guard('tool end', () => {
+      this.capture(runId, ATTR_TOOL_CALL_RESULT, output, toolResult);
+      this.end(runId, undefined);
+    });
   }
 
   handleToolError(error: unknown, runId: string): void {
@@ -224,12 +258,16 @@ export class RunSpans {
 
   handleRetrieverStart(
     _retriever: LcSerialized,
-    _query: string,
+    query: string,
     runId: string,
     parentRunId?: string,
   ): void {
     this.guard('retriever start', () => {
       const attributes: Attributes = { [ATTR_OPERATION_NAME]: 'retrieval' };
+      const capture = this.options.content?.();
+      if (capture !== undefined && typeof query === 'string') {
+        attributes[ATTR_RETRIEVAL_QUERY] = capture.text(query);
+      }
       this.start(runId, parentRunId, RETRIEVAL_SHAPE, attributes, undefined);
     });
   }
@@ -239,6 +277,13 @@ export class RunSpans {
       const run = this.runs.get(runId);
       if (run !== undefined && Array.isArray(documents)) {
         run.span.setAttribute(ATTR_RETRIEVAL_DOCUMENTS, documents.length);
+        const capture = this.options.content?.();
+        if (capture !== undefined) {
+          run.span.setAttribute(
+            ATTR_RETRIEVAL_DOCUMENTS_CONTENT,
+            retrievedDocuments(documents, capture),
+          );
+        }
       }
       this.end(runId, undefined);
     });
@@ -250,7 +295,7 @@ export class RunSpans {
 
   handleChatModelStart(
     llm: LcSerialized,
-    _messages: unknown,
+    messages: unknown,
     runId: string,
     parentRunId?: string,
     extraParams?: Record<string, unknown>,
@@ -259,13 +304,13 @@ export class RunSpans {
     name?: string,
   ): void {
     this.guard('chat model start', () =>
-      this.startModel('chat', llm, runId, parentRunId, extraParams, metadata, name),
+      this.startModel('chat', llm, runId, parentRunId, extraParams, metadata, name, messages),
     );
   }
 
   handleLLMStart(
     llm: LcSerialized,
-    _prompts: unknown,
+    prompts: unknown,
     runId: string,
     parentRunId?: string,
     extraParams?: Record<string, unknown>,
@@ -274,7 +319,16 @@ export class RunSpans {
     name?: string,
   ): void {
     this.guard('llm start', () =>
-      this.startModel('text_completion', llm, runId, parentRunId, extraParams, metadata, name),
+      this.startModel(
+        'text_completion',
+        llm,
+        runId,
+        parentRunId,
+        extraParams,
+        metadata,
+        name,
+        prompts,
+      ),
     );
   }
 
@@ -302,6 +356,7 @@ export class RunSpans {
     extraParams: Record<string, unknown> | undefined,
     metadata: Record<string, unknown> | undefined,
     name: string | undefined,
+    prompts: unknown,
   ): void {
     const display = runName(llm, name);
     const params = extraParams?.invocation_params as Record<string, unknown> | undefined;
@@ -322,6 +377,13 @@ export class RunSpans {
       provider,
       runName: display,
     });
+    const capture = this.options.content?.();
+    if (run !== undefined && capture !== undefined) {
+      run.input =
+        operation === 'chat'
+          ? chatInput(prompts, capture)
+          : mapDefined(completionInput(prompts, capture), (messages) => ({ messages }));
+    }
     const graph = run?.graph;
     if (graph !== undefined) {
       graph.models++;
@@ -363,8 +425,20 @@ export class RunSpans {
       setDefined(span, ATTR_USAGE_OUTPUT_TOKENS, usage.outputTokens);
       setDefined(span, ATTR_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
       setDefined(span, ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, usage.cacheWriteTokens);
+      setDefined(span, ATTR_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens);
       cost = this.options.prices().cost(model.model, usage);
       setDefined(span, ATTR_COST_USD, cost);
+    }
+    const capture = this.options.content?.();
+    if (capture !== undefined) {
+      if (run.input !== undefined) {
+        span.setAttribute(ATTR_INPUT_MESSAGES, run.input.messages);
+        if (run.input.system !== undefined) {
+          span.setAttribute(ATTR_SYSTEM_INSTRUCTIONS, run.input.system);
+        }
+      }
+      if (result !== undefined)
+        span.setAttribute(ATTR_OUTPUT_MESSAGES, modelOutput(result, capture));
     }
     this.measure(
       run,
@@ -464,6 +538,18 @@ export class RunSpans {
     run.span.end();
   }
 
+  /** Sets `key` to `value` as `format` captures it, on run `runId`, when capture is on. */
+  private capture(
+    runId: string,
+    key: string,
+    value: unknown,
+    format: (value: unknown, capture: ContentCapture) => string,
+  ): void {
+    const capture = this.options.content?.();
+    if (capture === undefined) return;
+    this.runs.get(runId)?.span.setAttribute(key, format(value, capture));
+  }
+
   private guard(where: string, body: () => void): void {
     try {
       body();
@@ -471,6 +557,10 @@ export class RunSpans {
       reportInternal(`langchain ${where}`, error);
     }
   }
+}
+
+function mapDefined<T, U>(value: T | undefined, map: (value: T) => U): U | undefined {
+  return value === undefined ? undefined : map(value);
 }
 
 function stringOf(value: unknown): string | undefined {

@@ -58,6 +58,7 @@ export interface LcUsageMetadata {
   readonly input_tokens?: number;
   readonly output_tokens?: number;
   readonly input_token_details?: { readonly cache_read?: number; readonly cache_creation?: number };
+  readonly output_token_details?: { readonly reasoning?: number };
 }
 
 /** The part of an `LLMResult` we read. */

@@ -309,3 +309,95 @@ for (const variant of VARIANTS) {
     });
   });
 }
+
+/** Capture on: every kind of run carries its content, redacted, and each LLM call's once. */
+describe('langchain, --require sprintlens/register, content capture on', () => {
+  const service = 'langchain-capture';
+  const CAPTURE_SCENARIOS = ['invoke', 'agent', 'retriever', 'capture-redaction'];
+  /** invoke: 5 spans; agent: its tree; retriever: 3; capture-redaction: tool + 3. */
+  const CAPTURE_SPANS = 5 + AGENT_TREE.length + 3 + 4;
+  let spans: ReceivedSpan[];
+  let summary: ScenarioSummary;
+
+  beforeAll(async () => {
+    const run = await runScenarioApp(APP, {
+      kind: 'cjs',
+      instrumented: true,
+      llmUrl: backends.llmUrl,
+      env: {
+        ...backends.exportEnv(service),
+        SPRINTLENS_CAPTURE_CONTENT: 'true',
+        LLM_SCENARIOS: CAPTURE_SCENARIOS.join(','),
+      },
+    });
+    summary = run.summary;
+    spans = await backends.spansOf(service, CAPTURE_SPANS);
+  });
+
+  const attribute = (s: ReceivedSpan, key: string): string => {
+    const value = s.attributes[key];
+    expect(typeof value, `${s.name} ${key}`).toBe('string');
+    return value as string;
+  };
+
+  it('chain runs: inputs and outputs; the provider-rule model run leaves the messages to the SDK span', () => {
+    const root = spans.find(
+      (s) => s.name === 'invoke_workflow RunnableSequence' && s.parentSpanId === undefined,
+    )!;
+    expect(JSON.parse(attribute(root, 'sprintlens.langchain.input'))).toEqual({ name: 'Jane' });
+    // LangChain hands callbacks a non-object output wrapped as `{ output }`.
+    expect(JSON.parse(attribute(root, 'sprintlens.langchain.output'))).toEqual({
+      output: 'Hello from the test server.',
+    });
+    const model = children(spans, root).find((s) => s.name === 'ChatOpenAI')!;
+    expect(model.attributes).not.toHaveProperty('gen_ai.input.messages');
+    expect(model.attributes).not.toHaveProperty('gen_ai.output.messages');
+    const chat = children(spans, model)[0]!;
+    expect(attribute(chat, 'gen_ai.input.messages')).toContain('Say hello to Jane.');
+  });
+
+  it('tools: arguments and result; agent state in and out', () => {
+    const agent = span(spans, 'invoke_agent LangGraph');
+    expect(attribute(agent, 'sprintlens.langchain.input')).toContain('Weather?');
+    const tool = spans.find(
+      (s) => s.traceId === agent.traceId && s.name === 'execute_tool get_weather',
+    )!;
+    expect(JSON.parse(attribute(tool, 'gen_ai.tool.call.arguments'))).toEqual({ city: 'Paris' });
+    expect(attribute(tool, 'gen_ai.tool.call.result')).toBe('sunny');
+  });
+
+  it('retrieval: the query and the documents', () => {
+    const retrieval = span(spans, 'retrieval');
+    expect(attribute(retrieval, 'gen_ai.retrieval.query.text')).toBe('sunny Paris');
+    const documents = JSON.parse(attribute(retrieval, 'gen_ai.retrieval.documents')) as {
+      content: string;
+    }[];
+    expect(documents.map((d) => d.content)).toEqual(['Paris is sunny.', 'Oslo is cold.']);
+  });
+
+  it('secrets are redacted in chain inputs, tool arguments and the framework model messages', () => {
+    expect(summary['capture-redaction']).toEqual({
+      toolReply: 'sent to jane.doe@example.com',
+      value: 'Hello from Acme.',
+    });
+    const tool = span(spans, 'execute_tool send_mail');
+    expect(attribute(tool, 'gen_ai.tool.call.arguments')).toContain('[REDACTED:email]');
+    expect(attribute(tool, 'gen_ai.tool.call.result')).toBe('sent to [REDACTED:email]');
+    const model = spans.find(
+      (s) =>
+        s.name === 'chat claude-haiku-4-5' &&
+        s.attributes['sprintlens.usage.source'] === 'framework',
+    )!;
+    const input = JSON.parse(attribute(model, 'gen_ai.input.messages')) as unknown;
+    expect(input).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'Mail [REDACTED:email] now.' }] },
+    ]);
+    expect(JSON.parse(attribute(model, 'gen_ai.system_instructions'))).toEqual([
+      { type: 'text', content: 'You are terse.' },
+    ]);
+    expect(JSON.parse(attribute(model, 'gen_ai.output.messages'))).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'Hello from Acme.' }] },
+    ]);
+    for (const s of spans) expect(JSON.stringify(s.attributes)).not.toContain('jane.doe@');
+  });
+});
