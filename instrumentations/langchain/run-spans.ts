@@ -76,6 +76,9 @@ export interface RunSpansOptions {
   readonly content?: () => ContentCapture | undefined;
 }
 
+/** The tag LangGraph puts on its internal runs (channel writes, the start node). */
+const HIDDEN_TAG = 'langsmith:hidden';
+
 /** `gen_ai.provider.name` of a framework LLM call whose model reports no provider. */
 const UNKNOWN_PROVIDER = '_OTHER';
 
@@ -110,6 +113,8 @@ class Run implements FrameworkModelRun {
   readonly activity: GraphActivity | undefined;
   /** Tool runs: the tool's name, for the tool-call counter. */
   toolName: string | undefined;
+  /** Tool runs: whether the start gave the call id. */
+  toolCallIdSet = false;
   /** For the duration metric of model runs that are the LLM call. */
   readonly startedAt = performance.now();
   /** Model runs, capture on: the input, set on the span only if it is the LLM call. */
@@ -164,12 +169,37 @@ export class RunSpans {
   readonly lc_serializable = false;
 
   private readonly runs = new Map<string, Run>();
+  /**
+   * Hidden runs in flight (tagged `langsmith:hidden`: LangGraph's channel writes and start node)
+   * and the visible run their children belong to (undefined: none, they are roots).
+   */
+  private readonly hidden = new Map<string, string | undefined>();
 
   constructor(private readonly options: RunSpansOptions) {}
 
   /** The context of the run `runId` while it is in flight (its span active). */
   contextOf(runId: string | undefined): Context | undefined {
-    return runId === undefined ? undefined : this.runs.get(runId)?.context;
+    return this.runOf(runId)?.context;
+  }
+
+  /** The run `runId`, or for a hidden run the visible run it belongs to. */
+  private runOf(runId: string | undefined): Run | undefined {
+    if (runId === undefined) return undefined;
+    const run = this.runs.get(runId);
+    if (run !== undefined || this.hidden.size === 0) return run;
+    const visible = this.hidden.get(runId);
+    return visible === undefined ? undefined : this.runs.get(visible);
+  }
+
+  /** Tagged `langsmith:hidden`: LangGraph's plumbing, which LangSmith does not show either. */
+  private hide(runId: string, parentRunId: string | undefined, tags: unknown): boolean {
+    if (!Array.isArray(tags) || !tags.includes(HIDDEN_TAG)) return false;
+    const visible =
+      parentRunId === undefined || this.runs.has(parentRunId)
+        ? parentRunId
+        : this.hidden.get(parentRunId);
+    this.hidden.set(runId, visible);
+    return true;
   }
 
   /** Runs in flight (for tests and diagnostics). */
@@ -183,12 +213,13 @@ export class RunSpans {
     inputs: unknown,
     runId: string,
     parentRunId?: string,
-    _tags?: string[],
+    tags?: string[],
     metadata?: Record<string, unknown>,
     _runType?: string,
     name?: string,
   ): void {
     this.guard('chain start', () => {
+      if (this.hide(runId, parentRunId, tags)) return;
       const display = runName(chain, name);
       const role = chainRole(chain, display, metadata);
       const shape = chainShape(role, display);
@@ -207,13 +238,16 @@ export class RunSpans {
 
   handleChainEnd(outputs: unknown, runId: string): void {
     this.guard('chain end', () => {
+      if (this.hidden.delete(runId)) return;
       this.capture(runId, ATTR_LANGCHAIN_OUTPUT, outputs, capturedValue);
       this.end(runId, undefined);
     });
   }
 
   handleChainError(error: unknown, runId: string): void {
-    this.guard('chain error', () => this.end(runId, error));
+    this.guard('chain error', () => {
+      if (!this.hidden.delete(runId)) this.end(runId, error);
+    });
   }
 
   handleToolStart(
@@ -241,12 +275,14 @@ export class RunSpans {
       const run = this.start(runId, parentRunId, toolShape(display), attributes, undefined);
       if (run === undefined) return;
       run.toolName = display;
+      run.toolCallIdSet = attributes[ATTR_TOOL_CALL_ID] !== undefined;
       if (run.graph !== undefined) run.graph.tools++;
     });
   }
 
   handleToolEnd(output: unknown, runId: string): void {
     this.guard('tool end', () => {
+      this.noteToolCallId(runId, output);
       this.capture(runId, ATTR_TOOL_CALL_RESULT, output, toolResult);
       this.end(runId, undefined);
     });
@@ -487,7 +523,7 @@ export class RunSpans {
   ): Run | undefined {
     if (typeof runId !== 'string' || this.runs.has(runId)) return undefined;
     // Parent by the run tree; a root run nests under whatever is active at its call.
-    const parentRun = parentRunId === undefined ? undefined : this.runs.get(parentRunId);
+    const parentRun = this.runOf(parentRunId);
     const parent = parentRun?.context ?? context.active();
     attributes[ATTR_RUN_ID] = runId;
     const span = this.options
@@ -536,6 +572,17 @@ export class RunSpans {
       run.span.setStatus({ code: SpanStatusCode.ERROR, message: type });
     }
     run.span.end();
+  }
+
+  /**
+   * The call id from the tool's `ToolMessage` when the start did not give it (early 1.x releases
+   * of `@langchain/core`, 1.0.1 among them, pass no `toolCallId` to `handleToolStart`).
+   */
+  private noteToolCallId(runId: string, output: unknown): void {
+    const run = this.runs.get(runId);
+    if (run === undefined || run.toolCallIdSet) return;
+    const id = (output as { tool_call_id?: unknown } | null | undefined)?.tool_call_id;
+    if (typeof id === 'string' && id !== '') run.span.setAttribute(ATTR_TOOL_CALL_ID, id);
   }
 
   /** Sets `key` to `value` as `format` captures it, on run `runId`, when capture is on. */

@@ -25,7 +25,7 @@ export function runName(serialized: LcSerialized | undefined, name: string | und
  *   turn out to let a model call tools, which makes it an agent (decided at its end, see
  *   `run-spans.ts`): LangGraph's prebuilt ReAct agent is an unnamed `LangGraph` graph.
  * - `step`: a LangGraph node (its run name is its `langgraph_node` metadata), a step of its graph.
- * - `agent`: LangChain's `AgentExecutor`, or a chain named `*agent*`.
+ * - `agent`: LangChain's `AgentExecutor`, or a chain named `*agent*` outside any graph step.
  * - `workflow`: any other chain.
  */
 export type ChainRole = 'graph' | 'step' | 'agent' | 'workflow';
@@ -41,6 +41,9 @@ export function chainRole(
   if (ids[0] === 'langgraph') return 'graph';
   // Before the name test: the ReAct agent's model node is called `agent` but is a step.
   if (metadata?.langgraph_node === name) return 'step';
+  // Inside a step (its route, its prompt | model sequence): parts of the step, never agents,
+  // whatever their names say (LangGraph 1.0's router is `Branch<agent,tools,__end__>`).
+  if (typeof metadata?.langgraph_node === 'string') return 'workflow';
   const className = String(ids[ids.length - 1] ?? '');
   if (/agent/i.test(name) || /AgentExecutor/.test(className)) return 'agent';
   return 'workflow';

@@ -11,7 +11,7 @@ import type { ReceivedSpan } from '../support/otlp-receiver';
 import { USAGE } from '../support/llm-server/openai';
 import { CLAUDE_USAGE } from '../support/llm-server/anthropic';
 import { runScenarioApp } from './llm-app-harness';
-import type { ModuleKind, ScenarioSummary } from './llm-app-harness';
+import type { ModuleKind, ScenarioAppSpec, ScenarioSummary } from './llm-app-harness';
 import { llmBackendsForFile } from './llm-backends';
 import { expectNoContentCaptured, span } from './llm-spans';
 
@@ -25,35 +25,32 @@ const CHAIN_RUNS = 5;
  */
 const AGENT_CALLS = 4;
 const PROVIDER_CALLS = CHAIN_RUNS + AGENT_CALLS;
+/** The router of the ReAct agent's model step: a lambda, named by LangGraph 1.0 after its edges. */
+const ROUTE = 'RunnableLambda';
+const ROUTE_1_0 = 'Branch<agent,tools,__end__>';
 /** The model step of LangGraph's ReAct agent: prompt | model, then the route (names sorted). */
-const MODEL_STEP = [
+const modelStep = (route: string) => [
   '  invoke_workflow agent',
-  '    invoke_workflow RunnableLambda',
+  `    invoke_workflow ${route}`,
   '    invoke_workflow RunnableSequence',
   '      ChatOpenAI',
   '        chat gpt-4o-mini',
   '      invoke_workflow prompt',
 ];
-const AGENT_TREE = [
+const agentTree = (route: string) => [
   'invoke_agent LangGraph',
-  '  invoke_workflow __start__',
-  ...MODEL_STEP,
-  ...MODEL_STEP,
+  ...modelStep(route),
+  ...modelStep(route),
   '  invoke_workflow tools',
   '    execute_tool get_weather',
 ];
-const FAILING_AGENT_TREE = [
+const failingAgentTree = (route: string) => [
   'invoke_agent weather_agent',
-  '  invoke_workflow __start__',
-  ...MODEL_STEP,
+  ...modelStep(route),
   '  invoke_workflow tools',
   '    execute_tool get_weather',
 ];
-const DIRECT_AGENT_TREE = [
-  'invoke_agent direct_answer',
-  '  invoke_workflow __start__',
-  ...MODEL_STEP,
-];
+const directAgentTree = (route: string) => ['invoke_agent direct_answer', ...modelStep(route)];
 /** What the custom chat model reports (the fixture's `CUSTOM_USAGE`). */
 const CUSTOM_USAGE = { input: 40, output: 8, cacheRead: 10 };
 
@@ -111,9 +108,9 @@ const SINGLE_RUNS: readonly {
 /** Per chain run: sequence, prompt, model, parser, chat; and the other trees. */
 const EXPECTED_SPANS =
   CHAIN_RUNS * 5 +
-  AGENT_TREE.length +
-  DIRECT_AGENT_TREE.length +
-  FAILING_AGENT_TREE.length +
+  agentTree(ROUTE).length +
+  directAgentTree(ROUTE).length +
+  failingAgentTree(ROUTE).length +
   SINGLE_RUNS.reduce((total, run) => total + run.tree.length, 0);
 const SECRET_WORDS = ['terse', 'Jane', 'Joe', 'Say hello', 'Hello from', 'Weather?', 'Paris'];
 
@@ -132,7 +129,16 @@ function tree(spans: ReceivedSpan[], root: ReceivedSpan, depth = 0): string[] {
   ];
 }
 
-const VARIANTS: readonly { kind: ModuleKind; label: string; env: Record<string, string> }[] = [
+/** The oldest supported releases, pinned together in `test/versions/langchain-1.0`. */
+const OLDEST = { name: 'langchain-1.0', entry: 'langchain-entry', linkedModules: true } as const;
+
+const VARIANTS: readonly {
+  kind: ModuleKind;
+  label: string;
+  env: Record<string, string>;
+  app?: ScenarioAppSpec;
+  route?: string;
+}[] = [
   { kind: 'cjs', label: '--require', env: {} },
   { kind: 'esm', label: '--import', env: {} },
   {
@@ -140,24 +146,40 @@ const VARIANTS: readonly { kind: ModuleKind; label: string; env: Record<string, 
     label: '--import, module.register loader',
     env: { SPRINTLENS_ESM_LOADER: 'async' },
   },
+  {
+    kind: 'cjs',
+    label: '--require (@langchain/core 1.0.1, langgraph 1.0.0)',
+    env: {},
+    app: OLDEST,
+    route: ROUTE_1_0,
+  },
+  {
+    kind: 'esm',
+    label: '--import (@langchain/core 1.0.1, langgraph 1.0.0)',
+    env: {},
+    app: OLDEST,
+    route: ROUTE_1_0,
+  },
 ];
 
 for (const variant of VARIANTS) {
   describe(`langchain, ${variant.label} sprintlens/register`, () => {
-    const service = `langchain-${variant.kind}-${variant.env.SPRINTLENS_ESM_LOADER ?? 'sync'}`;
+    const app = variant.app ?? APP;
+    const route = variant.route ?? ROUTE;
+    const service = `${app.name}-${variant.kind}-${variant.env.SPRINTLENS_ESM_LOADER ?? 'sync'}`;
     let baseline: ScenarioSummary;
     let summary: ScenarioSummary;
     let stderr: string;
     let spans: ReceivedSpan[];
 
     beforeAll(async () => {
-      const plain = await runScenarioApp(APP, {
+      const plain = await runScenarioApp(app, {
         kind: variant.kind,
         instrumented: false,
         llmUrl: backends.llmUrl,
       });
       baseline = plain.summary;
-      const run = await runScenarioApp(APP, {
+      const run = await runScenarioApp(app, {
         kind: variant.kind,
         instrumented: true,
         llmUrl: backends.llmUrl,
@@ -256,7 +278,7 @@ for (const variant of VARIANTS) {
     it('LangGraph ReAct agent: the exact tree, provider spans under the model runs', () => {
       const root = span(spans, 'invoke_agent LangGraph');
       expect(root.parentSpanId).toBeUndefined();
-      expect(tree(spans, root)).toEqual(AGENT_TREE);
+      expect(tree(spans, root)).toEqual(agentTree(route));
       expect(root.kind).toBe('SPAN_KIND_INTERNAL');
       expect(root.attributes).toMatchObject({
         'gen_ai.operation.name': 'invoke_agent',
@@ -268,9 +290,7 @@ for (const variant of VARIANTS) {
         (s) =>
           s.traceId === root.traceId && s.attributes['sprintlens.langgraph.node'] !== undefined,
       );
-      expect(steps.map((s) => s.attributes['sprintlens.langgraph.step']).sort()).toEqual([
-        0, 1, 2, 3,
-      ]);
+      expect(steps.map((s) => s.attributes['sprintlens.langgraph.step']).sort()).toEqual([1, 2, 3]);
       const toolSpan = spans.find(
         (s) => s.traceId === root.traceId && s.name === 'execute_tool get_weather',
       )!;
@@ -284,14 +304,14 @@ for (const variant of VARIANTS) {
     it('an agent whose model answers without calling a tool is an agent (it was given tools)', () => {
       expect(summary['agent-no-tool']).toEqual({ last: 'Hello from the test server.' });
       const root = span(spans, 'invoke_agent direct_answer');
-      expect(tree(spans, root)).toEqual(DIRECT_AGENT_TREE);
+      expect(tree(spans, root)).toEqual(directAgentTree(route));
       expect(root.attributes['gen_ai.agent.name']).toBe('direct_answer');
     });
 
     it('a tool that throws: its span, step and agent ERROR; the app catches that very error', () => {
       expect(summary['agent-tool-error']).toEqual({ caught: true, same: true, type: 'RangeError' });
       const root = span(spans, 'invoke_agent weather_agent');
-      expect(tree(spans, root)).toEqual(FAILING_AGENT_TREE);
+      expect(tree(spans, root)).toEqual(failingAgentTree(route));
       const inTrace = spans.filter((s) => s.traceId === root.traceId);
       for (const name of [
         'invoke_agent weather_agent',
@@ -315,7 +335,7 @@ describe('langchain, --require sprintlens/register, content capture on', () => {
   const service = 'langchain-capture';
   const CAPTURE_SCENARIOS = ['invoke', 'agent', 'retriever', 'capture-redaction'];
   /** invoke: 5 spans; agent: its tree; retriever: 3; capture-redaction: tool + 3. */
-  const CAPTURE_SPANS = 5 + AGENT_TREE.length + 3 + 4;
+  const CAPTURE_SPANS = 5 + agentTree(ROUTE).length + 3 + 4;
   let spans: ReceivedSpan[];
   let summary: ScenarioSummary;
 

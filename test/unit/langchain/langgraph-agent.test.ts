@@ -139,7 +139,6 @@ describe('LangGraph ReAct agent', () => {
     const spans = exporter.getFinishedSpans();
     expect(tree(spans)).toEqual([
       'invoke_agent LangGraph',
-      '  invoke_workflow __start__',
       ...modelStep(1),
       '  invoke_workflow tools',
       '    execute_tool lookup',
@@ -168,7 +167,6 @@ describe('LangGraph ReAct agent', () => {
         s.attributes['sprintlens.langgraph.step'],
       ]),
     ).toEqual([
-      ['__start__', 0],
       ['agent', 1],
       ['tools', 2],
       ['agent', 3],
@@ -234,7 +232,6 @@ describe('LangGraph ReAct agent', () => {
     const spans = exporter.getFinishedSpans();
     const expected = (name: string) => [
       `invoke_agent ${name}`,
-      '  invoke_workflow __start__',
       ...modelStep(1),
       '  invoke_workflow tools',
       '    execute_tool lookup',
