@@ -51,12 +51,14 @@ const CHUNKS = 100;
 const INVOKES = 150;
 const STREAMS = 30;
 const CPU_ROUNDS = 7;
-/** Before anything is measured (CPU and callgrind alike): the JIT sees every path. */
+/** Before anything is measured: the JIT sees every path (streams: of each length). */
 const WARM_INVOKES = 300;
 const WARM_STREAMS = 40;
-/** Callgrind: what the runs add after the warm-up. */
+/** Callgrind (50 times slower): a shorter warm-up, then N invocations and M streams. */
+const COUNT_WARM_INVOKES = 150;
+const COUNT_WARM_STREAMS = 15;
 const COUNT_INVOKES = 100;
-const COUNT_STREAMS = 20;
+const COUNT_STREAMS = 15;
 
 const VARIANTS = {
   baseline: 'LangChain alone (baseline)',
@@ -169,14 +171,13 @@ async function callgrindSection(variants, url, inventory) {
     );
   const out = {};
   for (const v of variants) {
-    const none = await count(v, 0, 0, CHUNKS);
-    const invokes = await count(v, COUNT_INVOKES, 0, CHUNKS);
-    const longStreams = await count(v, 0, COUNT_STREAMS, CHUNKS);
-    const shortStreams = await count(v, 0, COUNT_STREAMS, 1);
+    // Three runs: N invocations and M one-chunk streams; 2N and M; N and M of CHUNKS chunks.
+    const base = await count(v, COUNT_INVOKES, COUNT_STREAMS, 1);
+    const moreInvokes = await count(v, 2 * COUNT_INVOKES, COUNT_STREAMS, 1);
+    const longStreams = await count(v, COUNT_INVOKES, COUNT_STREAMS, CHUNKS);
     out[v] = {
-      invoke: (invokes - none) / COUNT_INVOKES,
-      stream: (longStreams - none) / COUNT_STREAMS,
-      chunk: (longStreams - shortStreams) / COUNT_STREAMS / (CHUNKS - 1),
+      invoke: (moreInvokes - base) / COUNT_INVOKES,
+      chunk: (longStreams - base) / COUNT_STREAMS / (CHUNKS - 1),
     };
     process.stderr.write(`${v}: ${JSON.stringify(out[v])}\n`);
     // The span inventory, when no CPU run gave it.
@@ -227,7 +228,7 @@ function callgrindTable(variants, counts) {
   const base = counts.baseline;
   const k = (n) => Math.round(n).toLocaleString('en-US');
   const lines = [
-    `Instructions (callgrind, \`node --predictable\`; ${COUNT_INVOKES} invocations and ${COUNT_STREAMS} streams counted after the warm-up):`,
+    `Instructions (callgrind, \`node --predictable\`; after the warm-up, ${COUNT_INVOKES} more invocations, and ${COUNT_STREAMS} streams of ${CHUNKS} chunks instead of 1):`,
     '',
     '| variant | instructions / invoke | added / invoke | instructions / chunk | added / chunk |',
     '|---|---:|---:|---:|---:|',
@@ -481,9 +482,9 @@ async function cpuMicros(n, fn) {
   return used.user + used.system;
 }
 
-async function warmUp(bench) {
-  for (let i = 0; i < WARM_INVOKES; i++) await bench.invoke();
-  for (let i = 0; i < WARM_STREAMS; i++) {
+async function warmUp(bench, invokes = WARM_INVOKES, streams = WARM_STREAMS) {
+  for (let i = 0; i < invokes; i++) await bench.invoke();
+  for (let i = 0; i < streams; i++) {
     await bench.stream(CHUNKS);
     await bench.stream(1);
   }
@@ -520,7 +521,7 @@ async function timingChild(variant, url) {
 async function countingChild(variant, url, invokes, streams, chunks, what) {
   // Exports when a batch is full, never on a timer (callgrind slows the clock's work).
   const bench = setUp(variant, url, { scheduledDelayMillis: 3_600_000 });
-  await warmUp(bench);
+  await warmUp(bench, COUNT_WARM_INVOKES, COUNT_WARM_STREAMS);
   for (let i = 0; i < invokes; i++) await bench.invoke();
   for (let i = 0; i < streams; i++) await bench.stream(chunks);
   const inventory = what === 'inventory' ? await bench.inventory() : undefined;

@@ -185,3 +185,67 @@ export function unwrapModelClasses(wrapped: Set<object>): void {
   }
   wrapped.clear();
 }
+
+/** The root run of one `Runnable.stream()` call, once known. */
+interface StreamRoot {
+  runId: string | undefined;
+}
+
+const STREAM_ROOT = createContextKey('sprintlens.langchain.stream_root');
+
+/** Called when any run starts: the first run started under a `stream()` call is its root. */
+export function claimStreamRoot(runId: string): void {
+  const slot = context.active().getValue(STREAM_ROOT) as StreamRoot | undefined;
+  if (slot !== undefined && slot.runId === undefined) slot.runId = runId;
+}
+
+/**
+ * Wraps `Runnable.prototype.stream`. LangChain ends no run when the app stops reading a stream
+ * early (`break` out of `for await`, `cancel()`): its generators have no `finally`. The root run
+ * of the stream is found through a slot (its first step runs inside `stream()`), and the stream's
+ * `return` and `cancel` are wrapped to end that run and its runs still in flight as cancelled.
+ */
+export function wrapStreamCall(original: Fn, abandon: (rootRunId: string) => void): Fn {
+  return mark(function stream(this: unknown, ...args: unknown[]): unknown {
+    const slot: StreamRoot = { runId: undefined };
+    const result = context.with(context.active().setValue(STREAM_ROOT, slot), () =>
+      original.apply(this, args),
+    );
+    if (!(result instanceof Promise)) return result;
+    return result.then((stream: unknown) => {
+      try {
+        if (slot.runId !== undefined) onEarlyStop(stream, slot.runId, abandon);
+      } catch (error) {
+        reportInternal('langchain stream', error);
+      }
+      return stream;
+    });
+  }, original);
+}
+
+/** Wraps the stream object's own `return` and `cancel` so stopping it calls `abandon`. */
+function onEarlyStop(stream: unknown, rootRunId: string, abandon: (id: string) => void): void {
+  if (stream === null || typeof stream !== 'object') return;
+  const target = stream as Record<string, unknown>;
+  for (const name of ['return', 'cancel']) {
+    const method = target[name];
+    if (typeof method !== 'function') continue;
+    Object.defineProperty(target, name, {
+      configurable: true,
+      writable: true,
+      value: function (this: unknown, ...args: unknown[]): unknown {
+        const out = (method as Fn).apply(this, args);
+        const settle = () => {
+          try {
+            abandon(rootRunId);
+          } catch (error) {
+            reportInternal('langchain stream', error);
+          }
+        };
+        if (out instanceof Promise) out.then(settle, settle);
+        else settle();
+        return out;
+      },
+    });
+  }
+}

@@ -16,6 +16,7 @@ import {
   withPendingModelRun,
   wrapModelClass,
   wrapRunWithConfig,
+  wrapStreamCall,
 } from './active-context';
 import type { RunContextLookup } from './active-context';
 import { GenAiMetrics } from '../genai/metrics';
@@ -30,6 +31,7 @@ import type {
   LcChatModelsModule,
   LcLlmsModule,
   LcManagerModule,
+  LcRunnablesModule,
   LcSingletonsModule,
 } from './types';
 
@@ -53,6 +55,7 @@ export const LANGCHAIN_FILES = {
   singletons: 'dist/singletons/async_local_storage/index',
   chatModels: 'dist/language_models/chat_models',
   llms: 'dist/language_models/llms',
+  runnables: 'dist/runnables/base',
 } as const;
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -167,6 +170,11 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
             (e) => this.patchLlms(e),
             (e) => this.unpatchLlms(e),
           ),
+          ...file(
+            LANGCHAIN_FILES.runnables,
+            (e) => this.patchRunnables(e),
+            (e) => this.unpatchRunnables(e),
+          ),
         ],
       ),
     ];
@@ -221,6 +229,24 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
     if (provider !== undefined && original !== undefined) {
       provider.runWithConfig = original as typeof provider.runWithConfig;
     }
+  }
+
+  /** `Runnable.prototype.stream`: a stream the app stops reading early still ends its runs. */
+  patchRunnables(exports: unknown): void {
+    const proto = (exports as LcRunnablesModule | undefined)?.Runnable?.prototype as
+      Record<string, unknown> | undefined;
+    const original = proto?.stream;
+    if (proto === undefined || typeof original !== 'function' || originalOf(original)) return;
+    proto.stream = wrapStreamCall(original as Fn, (rootRunId) =>
+      this.handler?.abandonStream(rootRunId),
+    );
+  }
+
+  unpatchRunnables(exports: unknown): void {
+    const proto = (exports as LcRunnablesModule | undefined)?.Runnable?.prototype as
+      Record<string, unknown> | undefined;
+    const original = originalOf(proto?.stream);
+    if (proto !== undefined && original !== undefined) proto.stream = original;
   }
 
   /** Wraps each chat model class's model methods on its first call. */

@@ -8,6 +8,7 @@ import {
   ATTR_OUTPUT_MESSAGES,
   ATTR_PROVIDER_NAME,
   ATTR_REQUEST_MODEL,
+  ATTR_STREAM_OUTCOME,
   ATTR_SYSTEM_INSTRUCTIONS,
   ATTR_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS,
@@ -21,7 +22,7 @@ import type { GenAiMetrics } from '../genai/metrics';
 import type { LlmUsage } from '../genai/usage-metrics';
 import type { ToolCalls } from './tool-metrics';
 import { setFrameworkModelRun } from '../genai/framework-run';
-import { claimPendingModelRun } from './active-context';
+import { claimPendingModelRun, claimStreamRoot } from './active-context';
 import type { FrameworkModelRun } from '../genai/framework-run';
 import {
   chainRole,
@@ -76,6 +77,12 @@ export interface RunSpansOptions {
   readonly content?: () => ContentCapture | undefined;
 }
 
+/**
+ * Runs in flight beyond which the oldest is ended: a bound on memory for runs LangChain never
+ * ends (a stream abandoned in a way we do not see).
+ */
+const MAX_RUNS_IN_FLIGHT = 10_000;
+
 /** The tag LangGraph puts on its internal runs (channel writes, the start node). */
 const HIDDEN_TAG = 'langsmith:hidden';
 
@@ -127,6 +134,8 @@ class Run implements FrameworkModelRun {
     readonly chain: ChainInfo | undefined,
     /** The activity of the nearest graph this run belongs to (its own, for a graph). */
     readonly graph: GraphActivity | undefined,
+    /** The visible parent run (undefined: a root). */
+    readonly parentRunId: string | undefined,
   ) {
     const active = trace.setSpan(parent, span);
     this.context = model === undefined ? active : setFrameworkModelRun(active, this);
@@ -191,9 +200,58 @@ export class RunSpans {
     return visible === undefined ? undefined : this.runs.get(visible);
   }
 
+  /** The id of the visible run `runId` is or belongs to. */
+  private visibleId(runId: string | undefined): string | undefined {
+    if (runId === undefined || this.runs.has(runId)) return runId;
+    return this.hidden.get(runId);
+  }
+
+  /**
+   * A stream the app stopped reading early: LangChain ends none of its runs, so the root run and
+   * every run under it still in flight end here, as cancelled (no error).
+   */
+  abandonStream(rootRunId: string): void {
+    if (!this.runs.has(rootRunId)) return;
+    const under = (run: Run | undefined): boolean => {
+      for (let r = run; r !== undefined; r = this.runs.get(r.parentRunId ?? '')) {
+        if (r.parentRunId === rootRunId) return true;
+        if (r.parentRunId === undefined) return false;
+      }
+      return false;
+    };
+    const cancelled: string[] = [];
+    for (const [id, run] of this.runs) if (id === rootRunId || under(run)) cancelled.push(id);
+    // Deepest first, so parents end after their children.
+    for (const id of cancelled.reverse()) this.cancel(id, 'cancelled');
+  }
+
+  /** Ends a run that will get no end from LangChain. */
+  private cancel(runId: string, outcome: 'cancelled' | 'abandoned'): void {
+    const run = this.runs.get(runId);
+    if (run === undefined) return;
+    run.span.setAttribute(ATTR_STREAM_OUTCOME, outcome);
+    if (run.model !== undefined) this.settleModel(run, run.model, undefined, undefined);
+    this.end(runId, undefined);
+  }
+
+  /** Too many runs in flight (runs LangChain never ended): the oldest is ended as abandoned. */
+  private evictOldest(): void {
+    const oldest = this.runs.keys().next();
+    if (oldest.done === true) return;
+    this.cancel(oldest.value, 'abandoned');
+    reportInternal(
+      'langchain runs in flight',
+      new Error(`more than ${MAX_RUNS_IN_FLIGHT} LangChain runs in flight; the oldest was ended`),
+    );
+  }
+
   /** Tagged `langsmith:hidden`: LangGraph's plumbing, which LangSmith does not show either. */
   private hide(runId: string, parentRunId: string | undefined, tags: unknown): boolean {
     if (!Array.isArray(tags) || !tags.includes(HIDDEN_TAG)) return false;
+    if (this.hidden.size >= MAX_RUNS_IN_FLIGHT) {
+      const oldest = this.hidden.keys().next();
+      if (oldest.done !== true) this.hidden.delete(oldest.value);
+    }
     const visible =
       parentRunId === undefined || this.runs.has(parentRunId)
         ? parentRunId
@@ -529,8 +587,17 @@ export class RunSpans {
     const span = this.options
       .tracer()
       .startSpan(shape.name, { kind: shape.kind, attributes }, parent);
-    const run = new Run(span, parent, model, chain, parentRun?.activity ?? parentRun?.graph);
+    const run = new Run(
+      span,
+      parent,
+      model,
+      chain,
+      parentRun?.activity ?? parentRun?.graph,
+      parentRun === undefined ? undefined : this.visibleId(parentRunId),
+    );
+    if (this.runs.size >= MAX_RUNS_IN_FLIGHT) this.evictOldest();
     this.runs.set(runId, run);
+    claimStreamRoot(runId);
     return run;
   }
 

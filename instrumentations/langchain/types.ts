@@ -43,6 +43,11 @@ export interface LcSingletonsModule {
   readonly AsyncLocalStorageProviderSingleton?: LcAsyncLocalStorageProvider;
 }
 
+/** Exports of `@langchain/core/runnables` (runnables/base): `Runnable.prototype.stream`. */
+export interface LcRunnablesModule {
+  readonly Runnable?: { readonly prototype: object };
+}
+
 /** Exports of `@langchain/core/language_models/chat_models`. */
 export interface LcChatModelsModule {
   readonly BaseChatModel?: { readonly prototype: object };

@@ -90,7 +90,7 @@ export const INSTRUMENTATION_CATALOGUE = [
     name: 'langchain',
     modules: ['@langchain/core'],
     esmPatterns: [
-      /[\\/]@langchain[\\/]core[\\/]dist[\\/](?:callbacks[\\/]manager|singletons[\\/]async_local_storage[\\/]index|language_models[\\/](?:chat_models|llms))\.js$/,
+      /[\\/]@langchain[\\/]core[\\/]dist[\\/](?:callbacks[\\/]manager|singletons[\\/]async_local_storage[\\/]index|language_models[\\/](?:chat_models|llms)|runnables[\\/]base)\.js$/,
     ],
     supportedVersions: ['>=1.0.0 <2'],
     status: 'available',
