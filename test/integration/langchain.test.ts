@@ -21,9 +21,9 @@ const backends = llmBackendsForFile();
 const CHAIN_RUNS = 5;
 /**
  * Provider calls of the agents: tool call then answer; a direct answer; tool call then the tool
- * throws.
+ * throws; two agents side by side, tool call then answer each.
  */
-const AGENT_CALLS = 4;
+const AGENT_CALLS = 8;
 const PROVIDER_CALLS = CHAIN_RUNS + AGENT_CALLS;
 /** The router of the ReAct agent's model step: a lambda, named by LangGraph 1.0 after its edges. */
 const ROUTE = 'RunnableLambda';
@@ -37,8 +37,8 @@ const modelStep = (route: string) => [
   '        chat gpt-4o-mini',
   '      invoke_workflow prompt',
 ];
-const agentTree = (route: string) => [
-  'invoke_agent LangGraph',
+const agentTree = (route: string, name = 'LangGraph') => [
+  `invoke_agent ${name}`,
   ...modelStep(route),
   ...modelStep(route),
   '  invoke_workflow tools',
@@ -108,7 +108,7 @@ const SINGLE_RUNS: readonly {
 /** Per chain run: sequence, prompt, model, parser, chat; and the other trees. */
 const EXPECTED_SPANS =
   CHAIN_RUNS * 5 +
-  agentTree(ROUTE).length +
+  3 * agentTree(ROUTE).length +
   directAgentTree(ROUTE).length +
   failingAgentTree(ROUTE).length +
   SINGLE_RUNS.reduce((total, run) => total + run.tree.length, 0);
@@ -299,6 +299,21 @@ for (const variant of VARIANTS) {
         'gen_ai.tool.call.id': 'call_1',
       });
       expect(toolSpan.status.code).not.toBe('STATUS_CODE_ERROR');
+    });
+
+    it('two agents interleaved with Promise.all: two traces, each with its exact tree', () => {
+      // Each saw what the agent run alone sees.
+      const alone = summary.agent!.messages;
+      expect(summary['agents-parallel']).toEqual({ messages: [alone, alone] });
+      const roots = ['agent_a', 'agent_b'].map((name) => span(spans, `invoke_agent ${name}`));
+      expect(roots[0]!.traceId).not.toBe(roots[1]!.traceId);
+      for (const [i, name] of ['agent_a', 'agent_b'].entries()) {
+        const root = roots[i]!;
+        expect(root.parentSpanId).toBeUndefined();
+        expect(tree(spans, root)).toEqual(agentTree(route, name));
+        const inTrace = spans.filter((s) => s.traceId === root.traceId);
+        expect(inTrace).toHaveLength(agentTree(route).length);
+      }
     });
 
     it('an agent whose model answers without calling a tool is an agent (it was given tools)', () => {
