@@ -19,9 +19,10 @@ export const rootRequire = createRequire(join(repoDir, 'package.json'));
  * defaults to otlp), and what sprintlens's `start()` sets up. Tracer and meter providers are
  * not registered globally: callers that want it do it. `scheduledDelayMillis` replaces the batch
  * processors' export timer (instruction counts want exports triggered by batch size only, never
- * by the clock, which callgrind slows).
+ * by the clock, which callgrind slows). `onSpans`, if given, sees every exported batch of spans
+ * (for benches that show what a variant emits).
  */
-export function benchTelemetry({ logs = true, scheduledDelayMillis = undefined } = {}) {
+export function benchTelemetry({ logs = true, scheduledDelayMillis = undefined, onSpans } = {}) {
   const api = rootRequire('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } = rootRequire('@opentelemetry/context-async-hooks');
   const { TracerProvider, BatchSpanProcessor } = rootRequire('@opentelemetry/sdk-trace');
@@ -33,6 +34,7 @@ export function benchTelemetry({ logs = true, scheduledDelayMillis = undefined }
   const countingExporter = (key) => ({
     export(batch, done) {
       exported[key] += Array.isArray(batch) ? batch.length : 1;
+      if (key === 'spans') onSpans?.(batch);
       done({ code: 0 });
     },
     shutdown: () => Promise.resolve(),

@@ -37,6 +37,15 @@ const ROUTE_ORDER = [...ROUTE_NAMES, 'unknown'];
 /** Key of the entry that collects what is past a grouping's cap. */
 export const OTHER = '(other)';
 
+/** GenAI operations that are not a model call (their spans are not counted as LLM calls). */
+const NOT_MODEL_CALLS: ReadonlySet<string> = new Set([
+  'invoke_agent',
+  'invoke_workflow',
+  'create_agent',
+  'execute_tool',
+  'retrieval',
+]);
+
 /** LLM calls of one provider and model. */
 export interface LlmModelSummary {
   provider: string;
@@ -354,6 +363,9 @@ export class DevSummary implements BackendObserver {
     const requested =
       str(attributes, 'gen_ai.request.model') ?? str(attributes, 'gen_ai.response.model');
     if (requested === undefined) return;
+    // Agent, workflow, tool and retrieval spans may name the model they use: not LLM calls.
+    const operation = str(attributes, 'gen_ai.operation.name');
+    if (operation !== undefined && NOT_MODEL_CALLS.has(operation)) return;
     const model = text(requested);
     const provider = text(
       str(attributes, 'gen_ai.provider.name') ?? str(attributes, 'gen_ai.system') ?? 'unknown',

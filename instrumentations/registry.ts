@@ -10,6 +10,7 @@ import { OpenAIInstrumentation } from './openai';
 import type { OpenAIInstrumentationConfig } from './openai';
 import { AnthropicInstrumentation } from './anthropic';
 import { FastifyInstrumentation } from './fastify';
+import { LangChainInstrumentation } from './langchain';
 import { httpInstrumentationConfig, undiciInstrumentationConfig } from './http/config';
 import type * as HttpInstrumentationModule from '@opentelemetry/instrumentation-http';
 import type * as UndiciInstrumentationModule from '@opentelemetry/instrumentation-undici';
@@ -96,6 +97,7 @@ export const INSTRUMENTATION_FACTORIES: Readonly<Partial<Record<InstrumentationN
   openai: (options) => new OpenAIInstrumentation(llmConfig(options)),
   // `includeStreamUsage` is OpenAI's alone; the Anthropic instrumentation ignores it.
   anthropic: (options) => new AnthropicInstrumentation(llmConfig(options)),
+  langchain: (options) => new LangChainInstrumentation(llmConfig(options)),
   pino: (options) => new PinoInstrumentation({ logCorrelation: options.logCorrelation }),
   winston: (options) => new WinstonInstrumentation({ logCorrelation: options.logCorrelation }),
   bunyan: (options) => new BunyanInstrumentation({ logCorrelation: options.logCorrelation }),

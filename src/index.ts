@@ -29,6 +29,8 @@ export { OpenAIInstrumentation } from '../instrumentations/openai';
 export type { OpenAIInstrumentationConfig } from '../instrumentations/openai';
 export { AnthropicInstrumentation } from '../instrumentations/anthropic';
 export type { AnthropicInstrumentationConfig } from '../instrumentations/anthropic';
+export { LangChainInstrumentation } from '../instrumentations/langchain';
+export type { LangChainInstrumentationConfig } from '../instrumentations/langchain';
 export { FastifyInstrumentation } from '../instrumentations/fastify';
 export type {
   FastifyInstrumentationConfig,

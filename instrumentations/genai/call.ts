@@ -3,6 +3,7 @@ import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { pickAttributes } from '../../src/context/request-scope';
 import type { LlmRequest } from './adapter';
 import type { TokenUsage } from './prices';
+import { noteProviderCall } from './framework-run';
 import { reportInternal } from './safe';
 import {
   ATTR_COST_USD,
@@ -116,6 +117,8 @@ export class GenAiCall implements TokenUsage {
         ? start.operation
         : `${start.operation} ${start.requestModel}`;
     const parent = context.active();
+    // A framework model run around this call (LangChain) leaves usage and cost to this span.
+    noteProviderCall(parent);
     const metricKeys = telemetry.metricAttributes;
     this.metricContext = metricKeys === undefined ? undefined : pickAttributes(parent, metricKeys);
     this.span = telemetry.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);

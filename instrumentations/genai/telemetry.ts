@@ -95,7 +95,7 @@ function metricAttributeKeys(keys: unknown): readonly string[] | undefined {
  * is then not captured at all (never captured unredacted), calls still get their spans, and the
  * problem is reported once, as `SL_CONFIG_INVALID_OPTION_TYPE`.
  */
-function contentCapture(config: GenAiConfig): ContentCapture | undefined {
+export function contentCapture(config: GenAiConfig): ContentCapture | undefined {
   try {
     return new ContentCapture({ maxChars: config.contentMaxChars, redaction: config.redaction });
   } catch (error) {

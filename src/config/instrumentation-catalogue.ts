@@ -23,6 +23,11 @@ export interface CatalogueEntry {
   readonly packages?: readonly string[];
   /** What it covers that ships with Node (`global fetch`), as `sprintlens doctor` shows it. */
   readonly builtIn?: string;
+  /**
+   * Files inside a package the ES-module hook must also wrap, matched on their resolved URL:
+   * files a package imports by relative path match no bare specifier in `modules`.
+   */
+  readonly esmPatterns?: readonly RegExp[];
   /** Semver ranges of its packages that are instrumented; other versions are left alone. */
   readonly supportedVersions: readonly string[];
   /** `reserved`: the name is accepted but does nothing yet (a later release adds it). */
@@ -78,7 +83,18 @@ export const INSTRUMENTATION_CATALOGUE = [
     supportedVersions: ['>=0.60.0 <2'],
     status: 'available',
   },
-  { name: 'langchain', modules: ['@langchain/core'], supportedVersions: [], status: 'reserved' },
+  {
+    // Internal files of the package: the CommonJS copy is hooked by path; for the ES-module
+    // copy the loader must wrap files that LangChain imports by relative path, which only a
+    // pattern on the resolved URL matches (see `esmPatterns`).
+    name: 'langchain',
+    modules: ['@langchain/core'],
+    esmPatterns: [
+      /[\\/]@langchain[\\/]core[\\/]dist[\\/](?:callbacks[\\/]manager|singletons[\\/]async_local_storage[\\/]index|language_models[\\/](?:chat_models|llms)|runnables[\\/]base)\.js$/,
+    ],
+    supportedVersions: ['>=1.0.0 <2'],
+    status: 'available',
+  },
   { name: 'pino', modules: ['pino'], supportedVersions: ['>=9.0.0 <11'], status: 'available' },
   { name: 'winston', modules: ['winston'], supportedVersions: ['>=3.0.0 <4'], status: 'available' },
   { name: 'bunyan', modules: ['bunyan'], supportedVersions: ['>=1.0.0 <3'], status: 'available' },
@@ -117,6 +133,9 @@ export function selectInstrumentations(config: {
 }
 
 /** The modules the ES-module hook must intercept for the given entries. */
-export function hookedModules(entries: readonly CatalogueEntry[]): string[] {
-  return [...new Set(entries.flatMap((e) => e.modules))];
+export function hookedModules(entries: readonly CatalogueEntry[]): (string | RegExp)[] {
+  return [
+    ...new Set(entries.flatMap((e) => e.modules)),
+    ...entries.flatMap((e) => e.esmPatterns ?? []),
+  ];
 }

@@ -8,7 +8,7 @@ const require = nodeModule.createRequire(import.meta.url);
 export type HooksAcknowledged = () => Promise<void>;
 
 interface SyncRegisterModule {
-  register(options: { include: string[] }): void;
+  register(options: { include: (string | RegExp)[] }): void;
 }
 interface SupportsSyncHooksModule {
   supportsSyncHooks(): boolean;
@@ -38,7 +38,7 @@ function iitmDirectory(): string {
  * (22.22.3+, 24.11.1+); otherwise `module.register` with the message-channel handshake,
  * whose acknowledgement the caller awaits after enabling the instrumentations.
  */
-export async function registerEsmHooks(include: string[]): Promise<HooksAcknowledged> {
+export async function registerEsmHooks(include: (string | RegExp)[]): Promise<HooksAcknowledged> {
   const dir = iitmDirectory();
   const fileUrl = (name: string): string => pathToFileURL(join(dir, name)).href;
   const { supportsSyncHooks } = (await import(

@@ -17,6 +17,11 @@ export interface ScenarioAppSpec {
   readonly entry: string;
   /** The SDK package to link from `test/versions/<name>/`; absent: the root node_modules. */
   readonly linkedPackage?: string;
+  /**
+   * Link all of `test/versions/<name>/node_modules` (a family of packages pinned together, such
+   * as LangChain's) as the app's `node_modules`.
+   */
+  readonly linkedModules?: boolean;
 }
 
 /**
@@ -30,7 +35,11 @@ export function prepareScenarioApp(spec: ScenarioAppSpec): string {
   for (const file of [`${spec.entry}.cjs`, `${spec.entry}.mjs`]) {
     copyFileSync(join(APPS_DIR, file), join(dir, file));
   }
-  if (spec.linkedPackage !== undefined) {
+  if (spec.linkedModules === true) {
+    const link = join(dir, 'node_modules');
+    rmSync(link, { force: true, recursive: true });
+    symlinkSync(join(VERSIONS_DIR, spec.name, 'node_modules'), link, 'dir');
+  } else if (spec.linkedPackage !== undefined) {
     const link = join(dir, 'node_modules', spec.linkedPackage);
     mkdirSync(dirname(link), { recursive: true });
     rmSync(link, { force: true, recursive: true });

@@ -20,6 +20,7 @@ describe('selectInstrumentations', () => {
       'fastify',
       'openai',
       'anthropic',
+      'langchain',
       'pino',
       'winston',
       'bunyan',
@@ -27,13 +28,13 @@ describe('selectInstrumentations', () => {
     ]);
   });
 
-  it('the enabled list, minus the disabled list; a reserved name enables nothing', () => {
+  it('the enabled list, minus the disabled list', () => {
     expect(
       names({
         enabledInstrumentations: ['openai', 'pino', 'langchain'],
         disabledInstrumentations: ['pino'],
       }),
-    ).toEqual(['openai']);
+    ).toEqual(['openai', 'langchain']);
   });
 
   it('the ES-module hook intercepts only the selected packages', () => {

@@ -128,11 +128,15 @@ describe('DevSummary', () => {
       }),
     );
     summary.addSpan(span({ attributes: { 'gen_ai.response.model': 'only-response' } }));
+    // An agent span names its model but is no LLM call of its own.
+    summary.addSpan(
+      span({ attributes: llm('openai', 'gpt-4o', { 'gen_ai.operation.name': 'invoke_agent' }) }),
+    );
     summary.addSpan(span({ name: 'db', status: { code: 2, message: 'x'.repeat(500) } }));
     summary.addSpan(span({ name: 'plain' }));
 
     const { llm: calls, spans, errors } = summary.snapshot();
-    expect(spans).toEqual({ total: 24, errors: 2 });
+    expect(spans).toEqual({ total: 25, errors: 2 });
     expect(calls).toMatchObject({ calls: 22, errors: 1, inputTokens: 2000, outputTokens: 200 });
     expect(calls.costUsd).toBeCloseTo(0.02, 10);
     const [openai, ...others] = calls.models;
