@@ -83,6 +83,20 @@ export const INSTRUMENTATION_CATALOGUE = [
     supportedVersions: ['>=0.60.0 <2'],
     status: 'available',
   },
+  // Issue 14: reserved until their instrumentations land (each helper fills its own entry).
+  { name: 'ai-sdk', modules: ['ai'], supportedVersions: ['>=5.0.0 <8'], status: 'reserved' },
+  {
+    name: 'google-genai',
+    modules: ['@google/genai'],
+    supportedVersions: ['>=1.0.0 <4'],
+    status: 'reserved',
+  },
+  {
+    name: 'bedrock',
+    modules: ['@aws-sdk/client-bedrock-runtime'],
+    supportedVersions: ['>=3.0.0 <4'],
+    status: 'reserved',
+  },
   {
     // Internal files of the package: the CommonJS copy is hooked by path; for the ES-module
     // copy the loader must wrap files that LangChain imports by relative path, which only a
