@@ -9,6 +9,9 @@ import type { PriceTable } from './genai';
 import { OpenAIInstrumentation } from './openai';
 import type { OpenAIInstrumentationConfig } from './openai';
 import { AnthropicInstrumentation } from './anthropic';
+import { AiSdkInstrumentation } from './ai-sdk';
+import { BedrockInstrumentation } from './bedrock';
+import { GoogleGenAIInstrumentation } from './google-genai';
 import { FastifyInstrumentation } from './fastify';
 import { LangChainInstrumentation } from './langchain';
 import { httpInstrumentationConfig, undiciInstrumentationConfig } from './http/config';
@@ -97,6 +100,9 @@ export const INSTRUMENTATION_FACTORIES: Readonly<Partial<Record<InstrumentationN
   openai: (options) => new OpenAIInstrumentation(llmConfig(options)),
   // `includeStreamUsage` is OpenAI's alone; the Anthropic instrumentation ignores it.
   anthropic: (options) => new AnthropicInstrumentation(llmConfig(options)),
+  'ai-sdk': (options) => new AiSdkInstrumentation(llmConfig(options)),
+  bedrock: (options) => new BedrockInstrumentation(llmConfig(options)),
+  'google-genai': (options) => new GoogleGenAIInstrumentation(llmConfig(options)),
   langchain: (options) => new LangChainInstrumentation(llmConfig(options)),
   pino: (options) => new PinoInstrumentation({ logCorrelation: options.logCorrelation }),
   winston: (options) => new WinstonInstrumentation({ logCorrelation: options.logCorrelation }),

@@ -10,8 +10,9 @@
  * and never wraps an iterator.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { GenAiCall } from './call';
+import type { GenAiCall, StreamOutcome } from './call';
 import type { ContentCapture } from './content';
+import type { ServerAddress } from './server-address';
 
 /** What an adapter knows about a call before it is sent: the span's name and attributes. */
 export interface LlmRequest {
@@ -26,6 +27,18 @@ export interface LlmRequest {
   /** `server.address` / `server.port` of the client, when known. */
   readonly serverAddress?: string | undefined;
   readonly serverPort?: number | undefined;
+  /**
+   * The server, when the SDK only knows it asynchronously (Bedrock resolves its endpoint from
+   * async providers): recorded on the span and the call's metrics when it settles, if the call
+   * has not ended. Ignored when `serverAddress` is given.
+   */
+  readonly serverPending?: PromiseLike<ServerAddress> | undefined;
+  /**
+   * The name the call is priced under, when the provider's model names are no price-table names
+   * (Bedrock's `us.anthropic.claude-…-v1:0`, ARNs); default: the response model, else the
+   * request model.
+   */
+  readonly priceModel?: string | undefined;
 }
 
 /** What an adapter does with each streamed chunk (one observer per stream). */
@@ -36,8 +49,13 @@ export interface ChunkObserver<T> {
    * OpenAI's usage-only chunk). Must not throw; a throw is caught and reported.
    */
   onChunk(chunk: T): boolean;
-  /** Called once, before the span ends, to turn what was accumulated into call fields. */
-  onEnd(): void;
+  /**
+   * Called once, before the span ends, to turn what was accumulated into call fields. `outcome`
+   * says how the stream ended: a stream the SDK ends quietly may still lack its last events
+   * (Bedrock's event streams end without an error when the connection drops between two
+   * events), which the observer may report by setting `call.errorType`.
+   */
+  onEnd(outcome: StreamOutcome): void;
 }
 
 /**

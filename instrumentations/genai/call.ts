@@ -27,7 +27,9 @@ import {
   ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS,
   ATTR_USAGE_INPUT_TOKENS,
   ATTR_USAGE_OUTPUT_TOKENS,
+  ATTR_USAGE_REASONING_OUTPUT_TOKENS,
 } from './semconv';
+import type { ServerAddress } from './server-address';
 import type { GenAiTelemetry } from './telemetry';
 
 /** How a stream ended (attribute `sprintlens.stream.outcome`). */
@@ -51,8 +53,11 @@ export class GenAiCall implements TokenUsage {
   readonly operation: string;
   readonly provider: string;
   readonly requestModel: string | undefined;
-  readonly serverAddress: string | undefined;
-  readonly serverPort: number | undefined;
+  /** Set at the start, or once when a pending server settles (see `LlmRequest.serverPending`). */
+  serverAddress: string | undefined;
+  serverPort: number | undefined;
+  /** The name the call is priced under, when it is not the model's (see `LlmRequest.priceModel`). */
+  readonly priceModel: string | undefined;
   responseId: string | undefined = undefined;
   responseModel: string | undefined = undefined;
   finishReasons: string[] | undefined = undefined;
@@ -61,6 +66,11 @@ export class GenAiCall implements TokenUsage {
   outputTokens: number | undefined = undefined;
   cacheReadTokens: number | undefined = undefined;
   cacheWriteTokens: number | undefined = undefined;
+  /**
+   * The reasoning (thinking) share of `outputTokens`, when the provider reports it apart
+   * (`gen_ai.usage.reasoning.output_tokens`); informational, never priced twice.
+   */
+  reasoningOutputTokens: number | undefined = undefined;
   /** Content (set only when capture is on); JSON strings, already redacted and truncated. */
   inputMessages: string | undefined = undefined;
   outputMessages: string | undefined = undefined;
@@ -103,6 +113,7 @@ export class GenAiCall implements TokenUsage {
     this.requestModel = start.requestModel;
     this.serverAddress = start.serverAddress;
     this.serverPort = start.serverPort;
+    this.priceModel = start.priceModel;
     // The attributes the conventions name for sampling go in at creation, in one shape (the SDK
     // validates creation attributes twice, so request parameters are set afterwards, once).
     const attributes: Attributes = {
@@ -125,6 +136,23 @@ export class GenAiCall implements TokenUsage {
     this.span.setAttributes(start.attributes);
     this.context = trace.setSpan(parent, this.span);
     this.startedAt = performance.now();
+    if (start.serverPending !== undefined && start.serverAddress === undefined) {
+      start.serverPending.then(
+        (server) => this.setServer(server),
+        () => undefined,
+      );
+    }
+  }
+
+  /** Records a server learned after the start (nothing once ended or already known). */
+  private setServer(server: ServerAddress): void {
+    if (this.ended || this.serverAddress !== undefined || server.serverAddress === undefined) {
+      return;
+    }
+    this.serverAddress = server.serverAddress;
+    this.serverPort = server.serverPort;
+    this.span.setAttribute(ATTR_SERVER_ADDRESS, server.serverAddress);
+    setDefined(this.span, ATTR_SERVER_PORT, server.serverPort);
   }
 
   /** True once the span has ended. */
@@ -163,8 +191,8 @@ export class GenAiCall implements TokenUsage {
       const errorType =
         error === undefined && this.errorType !== undefined ? this.errorType : errorTypeOf(error);
       this.span.setAttribute(ATTR_ERROR_TYPE, errorType);
-      const status = (error as { status?: unknown } | undefined)?.status;
-      if (typeof status === 'number') this.span.setAttribute(ATTR_HTTP_STATUS_CODE, status);
+      const status = statusOf(error);
+      if (status !== undefined) this.span.setAttribute(ATTR_HTTP_STATUS_CODE, status);
       // The error's message may quote the request: only its type goes on the span.
       this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
       this.finish(errorType, outcome);
@@ -186,8 +214,12 @@ export class GenAiCall implements TokenUsage {
     setDefined(span, ATTR_USAGE_OUTPUT_TOKENS, this.outputTokens);
     setDefined(span, ATTR_USAGE_CACHE_READ_INPUT_TOKENS, this.cacheReadTokens);
     setDefined(span, ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, this.cacheWriteTokens);
+    setDefined(span, ATTR_USAGE_REASONING_OUTPUT_TOKENS, this.reasoningOutputTokens);
     // Bill the model the server says it ran; fall back to the requested name.
-    const cost = this.telemetry.prices.cost(this.responseModel ?? this.requestModel, this);
+    const cost = this.telemetry.prices.cost(
+      this.priceModel ?? this.responseModel ?? this.requestModel,
+      this,
+    );
     setDefined(span, ATTR_COST_USD, cost);
     if (this.streamed) {
       span.setAttribute(ATTR_STREAM_CHUNKS, this.chunks);
@@ -220,6 +252,21 @@ export class GenAiCall implements TokenUsage {
 /** Sets `key` when there is a value (the SDK would drop `undefined`, after a lookup). */
 function setDefined(span: Span, key: string, value: string | number | undefined): void {
   if (value !== undefined) span.setAttribute(key, value);
+}
+
+/**
+ * The HTTP status of a failed call: `status` (Stainless SDKs, `@google/genai`) or
+ * `$metadata.httpStatusCode` (AWS SDK v3 service exceptions).
+ */
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, $metadata } = error as {
+    status?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+  };
+  if (typeof status === 'number') return status;
+  const code = $metadata?.httpStatusCode;
+  return typeof code === 'number' ? code : undefined;
 }
 
 /** `error.type`: the error's class name (`RateLimitError`, `APIConnectionError`, …). */

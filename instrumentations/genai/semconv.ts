@@ -23,6 +23,8 @@ export const ATTR_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
 export const ATTR_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
 export const ATTR_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
 export const ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.usage.cache_write.input_tokens';
+/** Output tokens spent on reasoning (thinking); part of `gen_ai.usage.output_tokens`. */
+export const ATTR_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
 export const ATTR_TOKEN_TYPE = 'gen_ai.token.type';
 export const ATTR_INPUT_MESSAGES = 'gen_ai.input.messages';
 export const ATTR_OUTPUT_MESSAGES = 'gen_ai.output.messages';

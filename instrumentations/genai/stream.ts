@@ -81,7 +81,7 @@ function finishStream<T>(
 ): void {
   if (call.isEnded) return;
   try {
-    observer.onEnd();
+    observer.onEnd(outcome);
   } catch (internal) {
     reportInternal('closing a stream', internal);
   }

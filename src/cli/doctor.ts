@@ -137,6 +137,8 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
 
   print(`Instrumentations (packages as resolved from ${appDir}):`);
   const selected = new Set(selectInstrumentations(config).map((e) => e.name));
+  // Names up to `google-genai` long: the column is as wide as the longest.
+  const nameWidth = Math.max(...INSTRUMENTATION_CATALOGUE.map((e) => e.name.length));
   for (const entry of INSTRUMENTATION_CATALOGUE as readonly CatalogueEntry[]) {
     const state =
       entry.status === 'reserved'
@@ -144,7 +146,9 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
         : selected.has(entry.name)
           ? 'enabled'
           : 'disabled by configuration';
-    print(`  ${entry.name.padEnd(10)} ${state.padEnd(26)} ${describePackages(entry, appDir)}`);
+    print(
+      `  ${entry.name.padEnd(nameWidth)} ${state.padEnd(26)} ${describePackages(entry, appDir)}`,
+    );
   }
   print();
   const ok = problems.length === 0 && nodeOk;

@@ -84,18 +84,33 @@ export const INSTRUMENTATION_CATALOGUE = [
     status: 'available',
   },
   // Issue 14: reserved until their instrumentations land (each helper fills its own entry).
-  { name: 'ai-sdk', modules: ['ai'], supportedVersions: ['>=5.0.0 <8'], status: 'reserved' },
   {
-    name: 'google-genai',
-    modules: ['@google/genai'],
-    supportedVersions: ['>=1.0.0 <4'],
-    status: 'reserved',
+    // `ai` 7: a telemetry integration on the SDK's own global list, needing no module hook; the
+    // hook on `ai` wraps `streamText`/`streamObject` (to see abandoned streams) and, in `ai` 5/6,
+    // the functions whose telemetry is turned on by default. Tested: 6.0 and 7.0.
+    name: 'ai-sdk',
+    modules: ['ai'],
+    supportedVersions: ['>=5.0.0 <8'],
+    status: 'available',
   },
   {
+    // Patches `Models.prototype` of the package's main entry (dist/node/index.cjs under require,
+    // dist/node/index.mjs under import): both export `Models`. The pattern catches the same ES
+    // module imported as `@google/genai/node`, a specifier `modules` does not match.
+    name: 'google-genai',
+    modules: ['@google/genai'],
+    esmPatterns: [/[\\/]@google[\\/]genai[\\/]dist[\\/]node[\\/]index\.mjs$/],
+    supportedVersions: ['>=1.0.0 <4'],
+    status: 'available',
+  },
+  {
+    // Gives `BedrockRuntimeClient.prototype` its own `send` (the shared smithy client other AWS
+    // services use is left alone). The package's `main` is CommonJS, which `import` loads too.
+    // Tested: 3.943 (December 2025) and the current release.
     name: 'bedrock',
     modules: ['@aws-sdk/client-bedrock-runtime'],
-    supportedVersions: ['>=3.0.0 <4'],
-    status: 'reserved',
+    supportedVersions: ['>=3.943.0 <4'],
+    status: 'available',
   },
   {
     // Internal files of the package: the CommonJS copy is hooked by path; for the ES-module

@@ -6,6 +6,8 @@ export const REPLY_WORDS = ['Hello', ' from', ' the', ' test', ' server.'];
 export const REPLY = REPLY_WORDS.join('');
 /** Usage the server reports for every chat call. */
 export const USAGE = { prompt_tokens: 1200, completion_tokens: 300, cached_tokens: 200 };
+/** The reply of the `object` scenario: a JSON object, for structured-output requests. */
+export const OBJECT_REPLY = '{"city":"Paris","temperature":20}';
 /** Chunks a `slow` stream sends, 25 ms apart (time enough to abort in between). */
 const SLOW_CHUNKS = 40;
 const CREATED = 1_700_000_000;
@@ -15,7 +17,9 @@ const CREATED = 1_700_000_000;
  * JSON and SSE. Scenarios (`x-llm-scenario` header): `ok`, `error-429`, `error-500`,
  * `stream-error` (an error event after two chunks), `stream-cut` (connection dropped after two
  * chunks), `slow` (many chunks, 25 ms apart), `tools` (a tool call, then text once the request
- * carries the tool's answer). Streams honour `stream_options.include_usage` like the real API:
+ * carries the tool's answer), `object` (the reply is {@link OBJECT_REPLY}). The Responses API
+ * route knows the same scenarios (`tools`: a `function_call` item, then text once the input
+ * carries its `function_call_output`). Streams honour `stream_options.include_usage` like the real API:
  * `usage: null` on every chunk, then a usage-only chunk.
  */
 export function addOpenAIRoutes(server: LlmServer): LlmServer {
@@ -89,7 +93,7 @@ async function chat(request: LlmRequest, respond: LlmResponder): Promise<void> {
           index: 0,
           message: tool
             ? { role: 'assistant', content: null, tool_calls: [TOOL_CALL], refusal: null }
-            : { role: 'assistant', content: REPLY, refusal: null },
+            : { role: 'assistant', content: replyOf(request), refusal: null },
           logprobs: null,
           finish_reason: tool ? 'tool_calls' : 'stop',
         },
@@ -131,7 +135,7 @@ async function chat(request: LlmRequest, respond: LlmResponder): Promise<void> {
     respond.sse(chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }, null));
     respond.sse(chunk({}, 'tool_calls'));
   } else {
-    const words = request.scenario === 'slow' ? slowWords() : REPLY_WORDS;
+    const words = wordsOf(request);
     for (let i = 0; i < words.length; i++) {
       if (request.scenario === 'slow') {
         await sleep(25);
@@ -167,6 +171,18 @@ async function chat(request: LlmRequest, respond: LlmResponder): Promise<void> {
 
 function slowWords(): string[] {
   return Array.from({ length: SLOW_CHUNKS }, (_, i) => `w${i} `);
+}
+
+/** The reply text of a scenario. */
+function replyOf(request: LlmRequest): string {
+  return request.scenario === 'object' ? OBJECT_REPLY : REPLY;
+}
+
+/** The streamed pieces of a scenario's reply. */
+function wordsOf(request: LlmRequest): string[] {
+  if (request.scenario === 'slow') return slowWords();
+  if (request.scenario === 'object') return [OBJECT_REPLY.slice(0, 10), OBJECT_REPLY.slice(10)];
+  return REPLY_WORDS;
 }
 
 async function completions(request: LlmRequest, respond: LlmResponder): Promise<void> {
@@ -230,6 +246,36 @@ function embeddings(request: LlmRequest, respond: LlmResponder): void {
   });
 }
 
+/** The Responses API's function call of the `tools` scenario. */
+const FUNCTION_CALL = {
+  id: 'fc_1',
+  type: 'function_call',
+  status: 'completed',
+  call_id: 'call_1',
+  name: 'get_weather',
+  arguments: '{"city":"Paris"}',
+};
+
+/** `tools` scenario on the Responses API: a call until the input carries its output. */
+function wantsFunctionCall(request: LlmRequest): boolean {
+  if (request.scenario !== 'tools') return false;
+  const input = Array.isArray(request.body.input) ? request.body.input : [];
+  return !input.some((item) => (item as { type?: unknown }).type === 'function_call_output');
+}
+
+function responseOutput(request: LlmRequest): unknown[] {
+  if (wantsFunctionCall(request)) return [FUNCTION_CALL];
+  return [
+    {
+      id: 'msg_1',
+      type: 'message',
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: replyOf(request), annotations: [] }],
+    },
+  ];
+}
+
 function responseObject(request: LlmRequest, status: 'in_progress' | 'completed') {
   const done = status === 'completed';
   return {
@@ -238,17 +284,7 @@ function responseObject(request: LlmRequest, status: 'in_progress' | 'completed'
     created_at: CREATED,
     status,
     model: modelOf(request),
-    output: done
-      ? [
-          {
-            id: 'msg_1',
-            type: 'message',
-            status: 'completed',
-            role: 'assistant',
-            content: [{ type: 'output_text', text: REPLY, annotations: [] }],
-          },
-        ]
-      : [],
+    output: done ? responseOutput(request) : [],
     usage: done
       ? {
           input_tokens: 1000,
@@ -271,7 +307,7 @@ function responseObject(request: LlmRequest, status: 'in_progress' | 'completed'
   };
 }
 
-function responses(request: LlmRequest, respond: LlmResponder): void {
+async function responses(request: LlmRequest, respond: LlmResponder): Promise<void> {
   if (errorFor(request, respond)) return;
   if (request.body.stream !== true) {
     respond.json(200, responseObject(request, 'completed'));
@@ -282,6 +318,25 @@ function responses(request: LlmRequest, respond: LlmResponder): void {
     respond.sse({ type, sequence_number: seq++, ...fields }, type);
   respond.startSse();
   send('response.created', { response: responseObject(request, 'in_progress') });
+  if (wantsFunctionCall(request)) {
+    send('response.output_item.added', {
+      output_index: 0,
+      item: { ...FUNCTION_CALL, status: 'in_progress', arguments: '' },
+    });
+    for (const delta of ['{"city":', '"Paris"}']) {
+      send('response.function_call_arguments.delta', { item_id: 'fc_1', output_index: 0, delta });
+    }
+    send('response.function_call_arguments.done', {
+      item_id: 'fc_1',
+      output_index: 0,
+      arguments: FUNCTION_CALL.arguments,
+    });
+    send('response.output_item.done', { output_index: 0, item: FUNCTION_CALL });
+    send('response.completed', { response: responseObject(request, 'completed') });
+    respond.end();
+    return;
+  }
+  const reply = replyOf(request);
   send('response.output_item.added', {
     output_index: 0,
     item: { id: 'msg_1', type: 'message', status: 'in_progress', role: 'assistant', content: [] },
@@ -292,16 +347,26 @@ function responses(request: LlmRequest, respond: LlmResponder): void {
     content_index: 0,
     part: { type: 'output_text', text: '', annotations: [] },
   });
-  for (let i = 0; i < REPLY_WORDS.length; i++) {
+  const words = wordsOf(request);
+  for (let i = 0; i < words.length; i++) {
+    if (request.scenario === 'slow') {
+      await sleep(25);
+      if (respond.res.destroyed) return;
+    }
     send('response.output_text.delta', {
       item_id: 'msg_1',
       output_index: 0,
       content_index: 0,
-      delta: REPLY_WORDS[i],
+      delta: words[i],
     });
     if (i === 1 && request.scenario === 'stream-error') {
       send('error', { code: 'server_error', message: 'The model crashed', param: null });
       respond.end();
+      return;
+    }
+    if (i === 1 && request.scenario === 'stream-cut') {
+      await sleep(10);
+      respond.cut();
       return;
     }
   }
@@ -309,13 +374,13 @@ function responses(request: LlmRequest, respond: LlmResponder): void {
     item_id: 'msg_1',
     output_index: 0,
     content_index: 0,
-    text: REPLY,
+    text: reply,
   });
   send('response.content_part.done', {
     item_id: 'msg_1',
     output_index: 0,
     content_index: 0,
-    part: { type: 'output_text', text: REPLY, annotations: [] },
+    part: { type: 'output_text', text: reply, annotations: [] },
   });
   send('response.output_item.done', {
     output_index: 0,
@@ -324,7 +389,7 @@ function responses(request: LlmRequest, respond: LlmResponder): void {
       type: 'message',
       status: 'completed',
       role: 'assistant',
-      content: [{ type: 'output_text', text: REPLY, annotations: [] }],
+      content: [{ type: 'output_text', text: reply, annotations: [] }],
     },
   });
   send('response.completed', { response: responseObject(request, 'completed') });

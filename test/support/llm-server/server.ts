@@ -67,6 +67,8 @@ export type LlmHandler = (request: LlmRequest, respond: LlmResponder) => void | 
 export class LlmServer {
   readonly requests: LlmRequest[] = [];
   private readonly routes = new Map<string, LlmHandler>();
+  /** Routes whose path holds a parameter (a model name), tried in order after the exact ones. */
+  private readonly patternRoutes: { method: string; path: RegExp; handler: LlmHandler }[] = [];
   private readonly server: Server;
 
   constructor() {
@@ -76,6 +78,15 @@ export class LlmServer {
   /** Adds or replaces the handler for `METHOD path`. */
   route(method: string, path: string, handler: LlmHandler): this {
     this.routes.set(`${method.toUpperCase()} ${path}`, handler);
+    return this;
+  }
+
+  /**
+   * Adds a handler for `METHOD` requests whose path matches `path` (e.g. Gemini's
+   * `/v1beta/models/{model}:generateContent`); used when no exact route matches.
+   */
+  routeMatching(method: string, path: RegExp, handler: LlmHandler): this {
+    this.patternRoutes.push({ method: method.toUpperCase(), path, handler });
     return this;
   }
 
@@ -117,7 +128,9 @@ export class LlmServer {
     };
     this.requests.push(request);
     const respond = new LlmResponder(res);
-    const handler = this.routes.get(`${request.method} ${path}`);
+    const handler =
+      this.routes.get(`${request.method} ${path}`) ??
+      this.patternRoutes.find((r) => r.method === request.method && r.path.test(path))?.handler;
     if (handler === undefined) {
       respond.json(404, {
         error: { message: `no route ${request.method} ${path}`, type: 'not_found' },
