@@ -7,14 +7,14 @@
 // @google-cloud/vertexai and @google-cloud/aiplatform only (its module definitions), so it sees
 // none of these calls.
 //
-// A/B in one process: each process loads three copies of the SDK (the module loaded three times,
-// so three `Models` classes), leaves one alone and patches the other two, one per instrumentation
-// (content off, content on), through the instrumentation's module definition; all three are
-// warmed up alike. Comparing variants inside one process, with the same code loaded and the same
-// heap, removes what differs between processes (JIT decisions, heap layout), which on the real
-// SDK was larger than the instrumentation's own cost. Same pipeline for all (see benchTelemetry):
-// traces, metrics and logs into no-op exporters, AsyncLocalStorage context; both
-// instrumentations enabled (the usage ledger held, as in an app).
+// A/B in one process: each process loads two copies of the SDK (the module loaded twice, so two
+// `Models` classes), leaves one alone (the baseline) and patches the other through the
+// instrumentation's module definition (content off in some processes, on in others); both are
+// warmed up alike. Comparing inside one process, with the same code loaded and the same heap,
+// removes what differs between processes (JIT decisions, heap layout), which on the real SDK was
+// larger than the instrumentation's own cost. Same pipeline for all (see benchTelemetry): traces,
+// metrics and logs into no-op exporters, AsyncLocalStorage context; the instrumentation enabled
+// (the usage ledger held, as in an app).
 //
 // Two paths:
 //   end to end: the real SDK (CommonJS build) against a local Gemini-format server living in this
@@ -24,14 +24,14 @@
 //     prototype methods answering with a ready response or an async generator of chunks (what
 //     the instrumentation wraps).
 // Two measures of each:
-//   CPU time: the three variants interleaved over rounds in each process (a forced GC before
-//     each batch); per process the median over rounds of each variant minus the baseline, then
-//     the median over processes. Per chunk: (stream of 100 chunks − stream of 1) / 99.
-//   Instructions: `valgrind --tool=callgrind`, one run per variant and workload (N calls, M
-//     streams of 100 chunks, M streams of 1 chunk) after the same warm-up of all three copies,
+//   CPU time: the two copies interleaved over rounds in each process (a forced GC before each
+//     batch); per process the median over rounds of the instrumented copy minus the baseline,
+//     then the median over processes. Per chunk: (stream of 100 chunks − stream of 1) / 99.
+//   Instructions: `valgrind --tool=callgrind`, one run per copy and workload (N calls, M streams
+//     of 100 chunks, M streams of 1 chunk, or nothing) after the same warm-up of both copies,
 //     with a full GC before and after the counted work (each run pays for collecting its own
-//     garbage); a variant's run minus the baseline's, over the count. Repeatable on a shared
-//     machine, where CPU time is not.
+//     garbage); the instrumented copy's run minus the baseline's, over the count. Repeatable on
+//     a shared machine, where CPU time is not.
 //
 // Usage: npm run build && node_modules/.bin/node bench/google-genai-overhead.mjs [processes]
 //        [--cpu|--callgrind]
@@ -73,28 +73,31 @@ const WORK = {
     streams: 400,
     countCalls: 2000,
     countStreams: 200,
-    warmCalls: 4000,
-    warmStreams: 400,
+    warmCalls: 2000,
+    warmStreams: 200,
   },
   e2e: {
     calls: 100,
     streams: 12,
-    countCalls: 150,
-    countStreams: 15,
-    warmCalls: 300,
-    warmStreams: 20,
+    countCalls: 1000,
+    countStreams: 60,
+    warmCalls: 200,
+    warmStreams: 15,
   },
 };
+/** The instrumented variants (each measured against the baseline copy of its own processes). */
+const INSTRUMENTED = ['sprintlens-off', 'sprintlens-on'];
 const CPU_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 
 const here = fileURLToPath(import.meta.url);
 /** The sprintlens package whose build is measured. */
 const packageDir = process.env.BENCH_PACKAGE_DIR ?? repoDir;
 
-if (process.argv[2] === '--cpu-child') await cpuChild(process.argv[3], process.argv[4]);
-else if (process.argv[2] === '--count-child') {
-  const [path, url, variant, workload] = process.argv.slice(3);
-  await countChild(path, url, variant, workload);
+if (process.argv[2] === '--cpu-child') {
+  await cpuChild(process.argv[3], process.argv[4], process.argv[5]);
+} else if (process.argv[2] === '--count-child') {
+  const [path, url, variant, copy, workload] = process.argv.slice(3);
+  await countChild(path, url, variant, copy, workload);
 } else await main(process.argv.slice(2));
 
 // ---------------------------------------------------------------- orchestrator
@@ -129,55 +132,72 @@ async function main(argv) {
 }
 
 async function cpuSection(path, url, processes) {
-  const runs = [];
+  const runs = Object.fromEntries(INSTRUMENTED.map((v) => [v, []]));
   for (let p = 0; p < processes; p++) {
-    runs.push(
-      await runJsonChild({
-        name: `${path} cpu`,
-        script: here,
-        args: ['--cpu-child', path, url],
-        nodeOptions: ['--expose-gc'],
-      }),
-    );
-    process.stderr.write('.');
+    for (const variant of INSTRUMENTED) {
+      runs[variant].push(
+        await runJsonChild({
+          name: `${path} ${variant} cpu`,
+          script: here,
+          args: ['--cpu-child', path, url, variant],
+          nodeOptions: ['--expose-gc'],
+        }),
+      );
+      process.stderr.write('.');
+    }
   }
   process.stderr.write('\n');
-  const out = { spans: runs[0].spans };
-  for (const v of Object.keys(VARIANTS)) {
-    out[v] = {};
-    for (const key of ['call', 'stream', 'chunk', 'addedCall', 'addedChunk']) {
-      out[v][key] = median(runs.map((r) => r[v][key]));
-    }
+  const out = { spans: runs[INSTRUMENTED[0]][0].spans };
+  const keys = ['call', 'stream', 'chunk', 'addedCall', 'addedChunk'];
+  const baselines = INSTRUMENTED.flatMap((v) => runs[v].map((r) => r.baseline));
+  out.baseline = Object.fromEntries(keys.map((k) => [k, median(baselines.map((b) => b[k]))]));
+  for (const v of INSTRUMENTED) {
+    out[v] = Object.fromEntries(
+      keys.map((k) => [k, median(runs[v].map((r) => r.instrumented[k]))]),
+    );
   }
   return out;
 }
 
 async function callgrindSection(path, url) {
-  const count = (variant, workload) =>
+  const count = (variant, copy, workload) =>
     callgrindInstructionsAsync(
-      ['--expose-gc', here, '--count-child', path, url, variant, workload].map(String),
+      ['--expose-gc', here, '--count-child', path, url, variant, copy, workload].map(String),
     );
   const { countCalls, countStreams } = WORK[path];
-  const raw = {};
-  for (const v of Object.keys(VARIANTS)) {
-    raw[v] = {};
-    for (const workload of ['calls', 'long', 'short']) {
-      raw[v][workload] = await count(v, workload);
-      process.stderr.write(`${path} ${v} ${workload}: ${raw[v][workload]}\n`);
+  const per = (r) => ({
+    call: (r.calls - r.none) / countCalls,
+    chunk: (r.long - r.short) / countStreams / (CHUNKS - 1),
+  });
+  const out = {};
+  for (const variant of INSTRUMENTED) {
+    const raw = { baseline: {}, instrumented: {} };
+    for (const copy of ['baseline', 'instrumented']) {
+      for (const workload of ['calls', 'long', 'short']) {
+        raw[copy][workload] = await count(variant, copy, workload);
+        process.stderr.write(`${path} ${variant} ${copy} ${workload}: ${raw[copy][workload]}\n`);
+      }
+    }
+    // Nothing counted: what a run costs besides its workload (the same for both copies).
+    if (out.baseline === undefined) {
+      raw.baseline.none = await count(variant, 'baseline', 'none');
+      process.stderr.write(`${path} ${variant} none: ${raw.baseline.none}\n`);
+      out.baseline = per(raw.baseline);
+    }
+    const b = raw.baseline;
+    const i = raw.instrumented;
+    out[variant] = {
+      addedCall: (i.calls - b.calls) / countCalls,
+      addedChunk: (i.long - i.short - (b.long - b.short)) / countStreams / (CHUNKS - 1),
+    };
+    if (raw.baseline.none !== undefined) {
+      out[variant].call = out.baseline.call + out[variant].addedCall;
+      out[variant].chunk = out.baseline.chunk + out[variant].addedChunk;
     }
   }
-  const out = {};
-  const base = raw.baseline;
-  for (const v of Object.keys(VARIANTS)) {
-    const r = raw[v];
-    out[v] = {
-      // Instructions of the whole counted run over its count: the variant's own cost with
-      // whatever a call pulls in (its share of GC); the baseline's is the SDK's.
-      call: r.calls / countCalls,
-      chunk: (r.long - r.short) / countStreams / (CHUNKS - 1),
-      addedCall: (r.calls - base.calls) / countCalls,
-      addedChunk: (r.long - r.short - (base.long - base.short)) / countStreams / (CHUNKS - 1),
-    };
+  for (const variant of INSTRUMENTED) {
+    out[variant].call ??= out.baseline.call + out[variant].addedCall;
+    out[variant].chunk ??= out.baseline.chunk + out[variant].addedChunk;
   }
   return out;
 }
@@ -187,12 +207,12 @@ async function callgrindSection(path, url) {
 function cpuTable(path, timing, processes) {
   const { calls, streams } = WORK[path];
   const lines = [
-    `CPU time (µs; ${calls} calls and ${streams} streams of each length per variant and round, ${CPU_ROUNDS} rounds per process; medians over rounds, then over ${processes} processes):`,
+    `CPU time (µs; ${calls} calls and ${streams} streams of each length per copy and round, ${CPU_ROUNDS} rounds per process; medians over rounds, then over ${processes} processes per instrumented variant; the baseline over all of them):`,
     '',
     `| variant | µs / call | added µs / call | µs / stream (${CHUNKS} chunks) | µs / chunk | added µs / chunk |`,
     '|---|---:|---:|---:|---:|---:|',
   ];
-  for (const v of Object.keys(VARIANTS)) {
+  for (const v of ['baseline', ...INSTRUMENTED]) {
     const t = timing[v];
     const dash = v === 'baseline';
     lines.push(
@@ -209,12 +229,12 @@ function callgrindTable(path, counts) {
   const k = (n) => Math.round(n).toLocaleString('en-US');
   const pct = (n, of) => `${((100 * n) / of).toFixed(1)} %`;
   const lines = [
-    `Instructions (callgrind, \`node --predictable\`; counted after the warm-up: ${countCalls} calls, or ${countStreams} streams of ${CHUNKS} chunks, or of 1):`,
+    `Instructions (callgrind, \`node --predictable\`; counted after the warm-up: ${countCalls} calls, or ${countStreams} streams of ${CHUNKS} chunks, or of 1, or nothing):`,
     '',
     '| variant | instructions / call | added / call | instructions / chunk | added / chunk |',
     '|---|---:|---:|---:|---:|',
   ];
-  for (const v of Object.keys(VARIANTS)) {
+  for (const v of ['baseline', ...INSTRUMENTED]) {
     const c = counts[v];
     const dash = v === 'baseline';
     lines.push(
@@ -283,30 +303,18 @@ function response(text, answered, finishReason) {
 // ---------------------------------------------------------------- children
 
 /**
- * The three variants in this process: the telemetry pipeline, the two instrumentations (enabled
- * before any copy is loaded, so their require hooks and their look for copies already loaded
- * find none), three copies of the SDK (real or fake), the second and third patched. Per variant,
- * `call()` and `stream(chunks)` (resolving with the number of chunks read).
+ * The two copies in this process: the telemetry pipeline; the baseline copy of the SDK (real or
+ * fake), loaded and then taken out of the module cache, so that the instrumentation of
+ * `variant`, enabled next, neither finds it among the copies already loaded nor sees it through
+ * its require hook; then the instrumented copy, loaded after it as in an app (the real SDK is
+ * patched by the require hook; the fake, never required, through the module definition). Per
+ * copy, `call()` and `stream(chunks)` (resolving with the number of chunks read).
  */
-function setUp(path, url, telemetryOptions = {}) {
+function setUp(path, url, variant, telemetryOptions = {}) {
   const { api, tracerProvider, meterProvider, loggerProvider, exported } =
     benchTelemetry(telemetryOptions);
   api.trace.setGlobalTracerProvider(tracerProvider);
   api.metrics.setGlobalMeterProvider(meterProvider);
-  const { GoogleGenAIInstrumentation } = rootRequire(
-    join(packageDir, 'dist/instrumentations/google-genai/index.js'),
-  );
-  const instrumentation = (captureContent) => {
-    const inst = new GoogleGenAIInstrumentation({ captureContent });
-    inst.setTracerProvider(tracerProvider);
-    inst.setMeterProvider(meterProvider);
-    if (loggerProvider !== undefined) inst.setLoggerProvider?.(loggerProvider);
-    return inst;
-  };
-  const patchers = {
-    'sprintlens-off': instrumentation(false),
-    'sprintlens-on': instrumentation(true),
-  };
   const loadCopy = () => {
     if (path === 'hot') return fakeSdk();
     const file = rootRequire.resolve('@google/genai');
@@ -316,15 +324,33 @@ function setUp(path, url, telemetryOptions = {}) {
     delete rootRequire.cache[file];
     return copy;
   };
+  const baselineSdk = loadCopy();
+  const { GoogleGenAIInstrumentation } = rootRequire(
+    join(packageDir, 'dist/instrumentations/google-genai/index.js'),
+  );
+  const instrumentation = new GoogleGenAIInstrumentation({
+    captureContent: variant === 'sprintlens-on',
+  });
+  instrumentation.setTracerProvider(tracerProvider);
+  instrumentation.setMeterProvider(meterProvider);
+  if (loggerProvider !== undefined) instrumentation.setLoggerProvider?.(loggerProvider);
+  const instrumentedSdk = loadCopy();
+  // The real SDK is patched already (require hook); patching again changes nothing.
+  instrumentation.getModuleDefinitions()[0].patch(instrumentedSdk, '3.3.0');
+  const wrapped = (sdk) => sdk.Models.prototype.generateContentInternal.__wrapped === true;
+  if (wrapped(baselineSdk) || !wrapped(instrumentedSdk)) {
+    throw new Error('the baseline copy must be left alone and the other one patched');
+  }
   const params = {
     model: 'gemini-2.5-flash',
     contents: 'Say hello to the benchmark.',
     config: { systemInstruction: 'You are terse.', temperature: 0 },
   };
   const benches = {};
-  for (const variant of Object.keys(VARIANTS)) {
-    const sdk = loadCopy();
-    patchers[variant]?.getModuleDefinitions()[0].patch(sdk, '3.3.0');
+  for (const [copy, sdk] of [
+    ['baseline', baselineSdk],
+    ['instrumented', instrumentedSdk],
+  ]) {
     const clients = new Map();
     const client = (chunks) => {
       if (!clients.has(chunks)) {
@@ -336,7 +362,7 @@ function setUp(path, url, telemetryOptions = {}) {
       }
       return clients.get(chunks);
     };
-    benches[variant] = {
+    benches[copy] = {
       call: () => client(1).models.generateContent(params),
       stream: async (chunks) => {
         let n = 0;
@@ -412,64 +438,68 @@ async function warmUp(benches, { warmCalls, warmStreams }) {
   }
 }
 
-async function cpuChild(path, url) {
-  const { benches, shutdown, exported, tracerProvider } = setUp(path, url);
+async function cpuChild(path, url, variant) {
+  const { benches, shutdown, exported, tracerProvider } = setUp(path, url, variant);
   const work = WORK[path];
   await warmUp(benches, work);
-  for (const [variant, bench] of Object.entries(benches)) {
+  for (const [copy, bench] of Object.entries(benches)) {
     const n = await bench.stream(CHUNKS);
-    if (n !== CHUNKS) throw new Error(`${variant}: a stream gave ${n} chunks, not ${CHUNKS}`);
+    if (n !== CHUNKS) throw new Error(`${copy}: a stream gave ${n} chunks, not ${CHUNKS}`);
   }
   await tracerProvider.forceFlush();
   const before = exported.spans;
-  await benches['sprintlens-off'].call();
+  await benches.instrumented.call();
   await tracerProvider.forceFlush();
   const spans = exported.spans - before;
-  const rounds = Object.fromEntries(Object.keys(VARIANTS).map((v) => [v, []]));
-  const variants = Object.keys(VARIANTS);
+  const copies = Object.keys(benches);
+  const rounds = Object.fromEntries(copies.map((c) => [c, []]));
   for (let round = 0; round < CPU_ROUNDS; round++) {
-    // Rotate the order so no variant always runs first.
-    for (let i = 0; i < variants.length; i++) {
-      const variant = variants[(i + round) % variants.length];
-      const bench = benches[variant];
+    // Alternate the order so neither copy always runs first.
+    for (let i = 0; i < copies.length; i++) {
+      const copy = copies[(i + round) % copies.length];
+      const bench = benches[copy];
       globalThis.gc();
       const call = (await cpuMicros(work.calls, bench.call)) / work.calls;
       const long = (await cpuMicros(work.streams, () => bench.stream(CHUNKS))) / work.streams;
       const short = (await cpuMicros(work.streams, () => bench.stream(1))) / work.streams;
-      rounds[variant].push({ call, stream: long, chunk: (long - short) / (CHUNKS - 1) });
+      rounds[copy].push({ call, stream: long, chunk: (long - short) / (CHUNKS - 1) });
     }
   }
   await shutdown();
-  const out = { spans };
-  for (const v of variants) {
-    const of = (key) => median(rounds[v].map((r) => r[key]));
-    const added = (key) => median(rounds[v].map((r, i) => r[key] - rounds.baseline[i][key]));
-    out[v] = {
-      call: of('call'),
-      stream: of('stream'),
-      chunk: of('chunk'),
-      addedCall: added('call'),
-      addedChunk: added('chunk'),
-    };
-  }
-  process.stdout.write(JSON.stringify(out) + '\n');
+  const of = (copy, key) => median(rounds[copy].map((r) => r[key]));
+  const added = (key) =>
+    median(rounds.instrumented.map((r, i) => r[key] - rounds.baseline[i][key]));
+  const summary = (copy) => ({
+    call: of(copy, 'call'),
+    stream: of(copy, 'stream'),
+    chunk: of(copy, 'chunk'),
+    addedCall: added('call'),
+    addedChunk: added('chunk'),
+  });
+  process.stdout.write(
+    JSON.stringify({
+      spans,
+      baseline: summary('baseline'),
+      instrumented: summary('instrumented'),
+    }) + '\n',
+  );
 }
 
-async function countChild(path, url, variant, workload) {
+async function countChild(path, url, variant, copy, workload) {
   // Exports when a batch is full, never on a timer (callgrind slows the clock's work).
-  const { benches, shutdown } = setUp(path, url, { scheduledDelayMillis: 3_600_000 });
+  const { benches, shutdown } = setUp(path, url, variant, { scheduledDelayMillis: 3_600_000 });
   const work = WORK[path];
   await warmUp(benches, work);
-  const bench = benches[variant];
+  const bench = benches[copy];
   // Full collections before and after the counted work: each run then pays for collecting
   // exactly its own garbage, not for wherever V8 happened to start a major GC.
   globalThis.gc();
   if (workload === 'calls') for (let i = 0; i < work.countCalls; i++) await bench.call();
-  else {
+  else if (workload !== 'none') {
     const chunks = workload === 'long' ? CHUNKS : 1;
     for (let i = 0; i < work.countStreams; i++) await bench.stream(chunks);
   }
   globalThis.gc();
   await shutdown();
-  process.stdout.write(JSON.stringify({ variant, workload }) + '\n');
+  process.stdout.write(JSON.stringify({ variant, copy, workload }) + '\n');
 }
