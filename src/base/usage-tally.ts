@@ -16,6 +16,8 @@ export class UsageTally {
   inputTokens = 0;
   outputTokens = 0;
   costUsd = 0;
+  /** Calls whose cost is unknown (no price for their model): the total is then a lower bound. */
+  unpricedCalls = 0;
 
   /** Adds one call; an unknown count or cost adds nothing. */
   add(
@@ -27,6 +29,12 @@ export class UsageTally {
     if (inputTokens !== undefined) this.inputTokens += inputTokens;
     if (outputTokens !== undefined) this.outputTokens += outputTokens;
     if (costUsd !== undefined) this.costUsd += costUsd;
+    else this.unpricedCalls++;
+  }
+
+  /** The total cost, or `undefined` when a call's cost is unknown (never a guess). */
+  get knownCostUsd(): number | undefined {
+    return this.unpricedCalls > 0 ? undefined : this.costUsd;
   }
 }
 

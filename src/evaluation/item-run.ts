@@ -95,7 +95,8 @@ export async function runItem(
       expected: item.expected,
       metadata: item.metadata,
       latencyMs,
-      costUsd: usage.costUsd,
+      // Unknown when a call had no price: a cost budget then says so rather than passing.
+      costUsd: usage.knownCostUsd,
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
     };

@@ -11,7 +11,7 @@ import { diag, SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PriceBook, wrapLlmMethod } from '../../../instrumentations/genai';
 import type { GenAiTelemetry, LlmAdapter } from '../../../instrumentations/genai';
-import { exactMatch } from '../../../src/evaluation/evaluators';
+import { costBudget, exactMatch } from '../../../src/evaluation/evaluators';
 import { llmJudge } from '../../../src/evaluation/evaluators/llm-judge';
 import { runExperiment } from '../../../src/evaluation/run-experiment';
 import type { RunExperimentOptions } from '../../../src/evaluation/run-experiment';
@@ -30,12 +30,15 @@ const PRICES = new PriceBook([{ 'fake-model': { input: 1, output: 2 } }]);
 const CALL_COST = 0.002;
 
 /** A fake chat method through the real pipeline: answers `reply(prompt)`, 1000 + 500 tokens. */
-function fakeChat(reply: (prompt: string) => string): (prompt: string) => Promise<string> {
+function fakeChat(
+  reply: (prompt: string) => string,
+  model = 'fake-model',
+): (prompt: string) => Promise<string> {
   const adapter: LlmAdapter = {
     request: () => ({
       operation: 'chat',
       provider: 'fake',
-      requestModel: 'fake-model',
+      requestModel: model,
       attributes: {},
     }),
     readResult: (call, result) => {
@@ -110,6 +113,23 @@ describe('item runs', () => {
     }
     expect(result.summary).toMatchObject({ items: 3, failures: 0, inputTokens: 6000 });
     expect(result.summary.costUsd).toBeCloseTo(6 * CALL_COST, 12);
+  });
+
+  it('an unpriced model call makes the cost unknown to evaluators, never a guessed 0', async () => {
+    const unpriced = fakeChat(() => 'Paris', 'model-without-price');
+    const result = await quiet({
+      name: 'unpriced',
+      data: [DATA[0]!],
+      task: async (country: string) => {
+        await chat(`warm up ${country}`); // priced: a partial sum is no total either
+        return unpriced(`capital of ${country}`);
+      },
+      evaluators: [costBudget({ maxUsd: 1 })],
+    });
+    const score =
+      result.items[0]!.scores['cost_budget'] ?? Object.values(result.items[0]!.scores)[0];
+    expect(score).toMatchObject({ label: 'unknown' });
+    expect(score).not.toHaveProperty('passed');
   });
 
   it('records a failing task with its error type and message, and runs the rest', async () => {

@@ -6,6 +6,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { noteProviderCall } from '../../../instrumentations/genai/framework-run';
+import { UsageTally, withUsageTally } from '../../../src/base/usage-tally';
 import { lc, requireHere, useLangChainInstrumentation } from './harness';
 import type { Any } from './harness';
 
@@ -99,6 +100,21 @@ describe('LangChain run tree', () => {
     expect(model.attributes['gen_ai.usage.input_tokens']).toBe(10);
     expect(model.attributes['gen_ai.usage.output_tokens']).toBe(3);
     expect(model.attributes['gen_ai.usage.cache_read.input_tokens']).toBe(4);
+  });
+
+  it('a framework-rule model call counts once in an experiment tally; a provider-rule one not at all', async () => {
+    const tally = new UsageTally();
+    const provided = new FakeChat();
+    provided.underneath = true;
+    await context.with(withUsageTally(context.active(), tally), async () => {
+      await new FakeChat().invoke('x');
+      await provided.invoke('x'); // its SDK call (faked) adds to the tally itself, not this run
+    });
+    expect({ calls: tally.calls, input: tally.inputTokens, output: tally.outputTokens }).toEqual({
+      calls: 1,
+      input: 10,
+      output: 3,
+    });
   });
 
   it('a model with an instrumented SDK call underneath carries none (provider rule)', async () => {
