@@ -45,7 +45,13 @@ export async function callgrindInstructionsAsync(args) {
     const out = join(dir, 'callgrind.out');
     const child = spawn(
       'valgrind',
-      ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--predictable', ...args],
+      [
+        '--tool=callgrind',
+        `--callgrind-out-file=${out}`,
+        process.execPath,
+        '--predictable',
+        ...args,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

@@ -2,6 +2,9 @@
 // side in one run, for an LCEL chain `ChatPromptTemplate | ChatOpenAI | StringOutputParser`
 // (the repo's @langchain/core and @langchain/openai, openai 7 underneath):
 //   baseline              LangChain alone
+//   floor                 one callback handler that does nothing, added to every run as the
+//                         instrumentations add theirs: what LangChain's callback machinery costs
+//                         before any tracing work (a lower bound for any handler-based tracer)
 //   sprintlens-*          sprintlens's `langchain` and `openai` instrumentations as `start()` makes
 //                         them (`getInstrumentations`, then `registerInstrumentations`), content
 //                         capture off / on; `sprintlens-lc` has the `langchain` one alone (no
@@ -28,7 +31,9 @@
 //
 // Usage: npm run bench:setup && npm run build &&
 //        node_modules/.bin/node bench/langchain-overhead.mjs [rounds] [--callgrind|--both]
-//        (BENCH_VARIANTS=sprintlens-off,arize-off limits the variants; baseline always runs)
+//        (BENCH_VARIANTS=baseline,sprintlens-off,arize-off runs just those; the ratios need
+//        the baseline. Instruction counts repeat to ~0.03 % from run to run, so variants counted
+//        in separate runs can be compared)
 /* global setImmediate */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -62,6 +67,7 @@ const COUNT_STREAMS = 15;
 
 const VARIANTS = {
   baseline: 'LangChain alone (baseline)',
+  floor: 'a no-op callback handler (floor: what any handler costs in LangChain)',
   'sprintlens-off': 'sprintlens (langchain + openai), content off',
   'sprintlens-on': 'sprintlens (langchain + openai), content on',
   'sprintlens-lc': 'sprintlens (langchain only), content off',
@@ -90,7 +96,10 @@ async function main(argv) {
   const callgrind = argv.includes('--callgrind') || argv.includes('--both');
   const cpu = !argv.includes('--callgrind');
   const rounds = Number(argv.find((a) => /^\d+$/.test(a)) ?? 5);
-  for (const pkg of ['@traceloop/instrumentation-langchain', '@arizeai/openinference-instrumentation-langchain']) {
+  for (const pkg of [
+    '@traceloop/instrumentation-langchain',
+    '@arizeai/openinference-instrumentation-langchain',
+  ]) {
     if (!existsSync(join(benchDir, 'node_modules', pkg))) {
       console.error('bench dependencies missing: run `npm run bench:setup` first');
       process.exit(1);
@@ -101,9 +110,7 @@ async function main(argv) {
     process.exit(1);
   }
   const only = process.env.BENCH_VARIANTS?.split(',');
-  const variants = Object.keys(VARIANTS).filter(
-    (v) => v === 'baseline' || only === undefined || only.includes(v),
-  );
+  const variants = Object.keys(VARIANTS).filter((v) => only === undefined || only.includes(v));
   const server = await startServer();
   const url = `http://127.0.0.1:${server.address().port}`;
   console.log(versions());
@@ -165,9 +172,13 @@ async function cpuSection(variants, url, rounds) {
 }
 
 async function callgrindSection(variants, url, inventory) {
+  // A GC that does not follow the clock: V8 otherwise sizes its heap from allocation rates per
+  // millisecond and marks incrementally from timed tasks, which callgrind and a busy machine
+  // change from run to run (±20 M instructions a run without these flags, ±1.5 M with them).
+  const gcFlags = ['--predictable-gc-schedule', '--no-incremental-marking', '--no-memory-reducer'];
   const count = (variant, invokes, streams, chunks) =>
     callgrindInstructionsAsync(
-      [here, '--count', variant, url, invokes, streams, chunks].map(String),
+      [...gcFlags, here, '--count', variant, url, invokes, streams, chunks].map(String),
     );
   const out = {};
   for (const v of variants) {
@@ -179,10 +190,16 @@ async function callgrindSection(variants, url, inventory) {
       invoke: (moreInvokes - base) / COUNT_INVOKES,
       chunk: (longStreams - base) / COUNT_STREAMS / (CHUNKS - 1),
     };
-    process.stderr.write(`${v}: ${JSON.stringify(out[v])}\n`);
+    process.stderr.write(
+      `${v}: ${JSON.stringify({ ...out[v], base, moreInvokes, longStreams })}\n`,
+    );
     // The span inventory, when no CPU run gave it.
     inventory[v] ??= (
-      await runJsonChild({ name: v, script: here, args: ['--count', v, url, 0, 0, CHUNKS, 'inventory'] })
+      await runJsonChild({
+        name: v,
+        script: here,
+        args: ['--count', v, url, 0, 0, CHUNKS, 'inventory'],
+      })
     ).inventory;
   }
   return out;
@@ -215,7 +232,7 @@ function cpuTable(variants, timing, rounds) {
   ];
   for (const v of variants) {
     const t = timing[v];
-    const dash = v === 'baseline';
+    const dash = v === 'baseline' || base === undefined;
     lines.push(
       `| ${VARIANTS[v]} | ${fmt(t.invoke)} | ${dash ? '—' : fmt(t.invoke - base.invoke)} | ${fmt(t.stream)} | ${t.chunk.toFixed(2)} | ${dash ? '—' : (t.chunk - base.chunk).toFixed(2)} |`,
     );
@@ -235,7 +252,7 @@ function callgrindTable(variants, counts) {
   ];
   for (const v of variants) {
     const c = counts[v];
-    const dash = v === 'baseline';
+    const dash = v === 'baseline' || base === undefined;
     lines.push(
       `| ${VARIANTS[v]} | ${k(c.invoke)} | ${dash ? '—' : k(c.invoke - base.invoke)} | ${k(c.chunk)} | ${dash ? '—' : k(c.chunk - base.chunk)} |`,
     );
@@ -254,7 +271,7 @@ function ratioTable(variants, timing, counts) {
     '|---|---:|---:|---:|---:|',
   ];
   const r = (m, v, key) =>
-    m === undefined ? 'not run' : `${(m[v][key] / m.baseline[key]).toFixed(2)}x`;
+    m?.baseline === undefined ? 'not run' : `${(m[v][key] / m.baseline[key]).toFixed(2)}x`;
   for (const v of variants) {
     if (v === 'baseline') continue;
     lines.push(
@@ -268,7 +285,7 @@ function ratioTable(variants, timing, counts) {
   lines.push('|---|---:|---:|---:|---:|');
   const added = (m, v, key) => m[v][key] - m.baseline[key];
   const q = (m, alt, ours, key) =>
-    m === undefined || m[alt] === undefined || m[ours] === undefined
+    m?.baseline === undefined || m[alt] === undefined || m[ours] === undefined
       ? 'not run'
       : `${(added(m, alt, key) / added(m, ours, key)).toFixed(2)}`;
   for (const alt of ['traceloop', 'arize']) {
@@ -340,6 +357,9 @@ function startServer() {
       res.end(streams.get(key));
     });
   });
+  // One connection for the whole child, however slow callgrind makes it: a reconnect after an
+  // idle pause (5 s by default, client and server) would be counted as the workload's.
+  server.keepAliveTimeout = 600_000;
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
@@ -359,7 +379,16 @@ function setUp(variant, url, telemetryOptions = {}) {
   api.metrics.setGlobalMeterProvider(meterProvider);
   const [family, setting] = variant.split('-');
   const on = setting === 'on';
-  if (family === 'sprintlens') {
+  if (family === 'floor') {
+    const { CallbackManager } = rootRequire('@langchain/core/callbacks/manager');
+    const noop = { name: 'bench_noop', awaitHandlers: true, raiseError: false };
+    const configure = CallbackManager._configureSync;
+    CallbackManager._configureSync = function _configureSync(...args) {
+      const manager = configure.apply(this, args) ?? new CallbackManager();
+      if (!manager.handlers.includes(noop)) manager.addHandler(noop, true);
+      return manager;
+    };
+  } else if (family === 'sprintlens') {
     const { getInstrumentations } = rootRequire('./dist/src/index.js');
     const { registerInstrumentations } = rootRequire('@opentelemetry/instrumentation');
     registerInstrumentations({

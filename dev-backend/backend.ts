@@ -126,6 +126,14 @@ export class SprintLensBackend implements Backend {
     return this.store.logRecords;
   }
 
+  get evaluations(): readonly ReceivedLogRecord[] {
+    return this.store.evaluations;
+  }
+
+  get experimentItems(): readonly ReceivedSpan[] {
+    return this.store.experimentItems;
+  }
+
   get patternReports(): readonly ReceivedPatternReport[] {
     return this.store.patternReports;
   }

@@ -77,6 +77,7 @@ export type {
   SeverityName,
   SeveritySummary,
 } from './summary';
+export type { EvaluationScores, EvaluationsSnapshot, ExperimentRunSummary } from './experiments';
 export type { LatencyStats } from './latency-sketch';
 export { DEV_SUMMARY_PATH } from './server';
 export { createRandom } from './prng';

@@ -7,6 +7,7 @@
  * bounded.
  */
 import type { IncomingMessage } from 'node:http';
+import { ExperimentsSummary } from './experiments';
 import { requestTarget } from './http-util';
 import { logRecordsOf, spansOf } from './otlp-types';
 import type { ReceivedLogRecord, ReceivedSpan } from './otlp-types';
@@ -35,6 +36,10 @@ export class BackendStore {
   readonly metricRequests: ReceivedExport<'metrics'>[] = [];
   readonly spans: ReceivedSpan[] = [];
   readonly logRecords: ReceivedLogRecord[] = [];
+  /** The `gen_ai.evaluation.result` events among {@link logRecords}. */
+  readonly evaluations: ReceivedLogRecord[] = [];
+  /** The experiment item spans among {@link spans} (those with `sprintlens.experiment.item_id`). */
+  readonly experimentItems: ReceivedSpan[] = [];
   readonly patternReports: ReceivedPatternReport[] = [];
   readonly policyRequests: ReceivedPolicyRequest[] = [];
   readonly concurrency: ConcurrencyStats = { current: 0, max: 0 };
@@ -132,12 +137,18 @@ export class BackendStore {
 
   private addTraces(received: ReceivedExport<'traces'>): void {
     this.traceRequests.push(received);
-    for (const span of spansOf(received.body)) this.spans.push(span);
+    for (const span of spansOf(received.body)) {
+      this.spans.push(span);
+      if (ExperimentsSummary.isItemSpan(span)) this.experimentItems.push(span);
+    }
   }
 
   private addLogs(received: ReceivedExport<'logs'>): void {
     this.logRequests.push(received);
-    for (const logRecord of logRecordsOf(received.body)) this.logRecords.push(logRecord);
+    for (const logRecord of logRecordsOf(received.body)) {
+      this.logRecords.push(logRecord);
+      if (ExperimentsSummary.isEvaluation(logRecord)) this.evaluations.push(logRecord);
+    }
   }
 
   addPatternReport(received: ReceivedPatternReport): void {
@@ -167,6 +178,8 @@ export class BackendStore {
       this.metricRequests,
       this.spans,
       this.logRecords,
+      this.evaluations,
+      this.experimentItems,
       this.patternReports,
       this.policyRequests,
     ]) {

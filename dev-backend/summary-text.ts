@@ -206,6 +206,8 @@ export function formatSummary(
       (names.length > 0 ? ` (${names.join(', ')}${more})` : ''),
   );
 
+  lines.push(...evaluationLines(summary, topRows));
+
   const { sampling } = summary;
   lines.push(
     `Sampling: ${plural(sampling.patternReports, 'pattern report')}, ` +
@@ -220,4 +222,45 @@ export function formatSummary(
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+function mean(value: number | undefined): string {
+  return value === undefined ? '-' : value.toFixed(3);
+}
+
+function passRate(judged: number, passed: number): string {
+  return judged === 0 ? '-' : `${((100 * passed) / judged).toFixed(1)} %`;
+}
+
+/** Evaluation events by name, then each experiment run with its scores per evaluator. */
+function evaluationLines(summary: DevSummarySnapshot, topRows: number): string[] {
+  const { evaluations, experiments } = summary;
+  if (evaluations.total === 0 && experiments.length === 0) return [];
+  const lines = [`Evaluations: ${plural(evaluations.total, 'event')} (gen_ai.evaluation.result)`];
+  if (evaluations.byName.length > 0) {
+    lines.push(
+      ...table(
+        ['evaluation', 'events', 'mean', 'pass rate'],
+        evaluations.byName
+          .slice(0, topRows)
+          .map((e) => [e.name, count(e.count), mean(e.mean), passRate(e.judged, e.passed)]),
+        1,
+      ),
+    );
+  }
+  lines.push(`Experiments: ${plural(experiments.length, 'run')}`);
+  for (const run of experiments.slice(-topRows)) {
+    lines.push(
+      `  ${run.experiment} (run ${run.runId || '?'}): ${plural(run.items, 'item')}, ` +
+        `${count(run.failed)} failed, ${count(run.inputTokens)} input / ` +
+        `${count(run.outputTokens)} output tokens, ${usd(run.costUsd)}`,
+    );
+    for (const e of run.evaluators.slice(0, topRows)) {
+      lines.push(
+        `    ${e.name}: mean ${mean(e.mean)} (${plural(e.scored, 'score')}), ` +
+          `pass rate ${passRate(e.judged, e.passed)}`,
+      );
+    }
+  }
+  return lines;
 }

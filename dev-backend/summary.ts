@@ -8,6 +8,9 @@
  */
 import { SEVERITY_NAMES, severityClassOf } from './backend-api';
 import type { SeverityClassName } from './backend-api';
+import { CappedMap, OTHER } from './capped-map';
+import { ExperimentsSummary } from './experiments';
+import type { EvaluationsSnapshot } from './experiments';
 import { LatencySketch } from './latency-sketch';
 import type { LatencyStats } from './latency-sketch';
 import { logRecordsOf, metricDataOf, metricsOf, spansOf } from './otlp-types';
@@ -34,8 +37,7 @@ export const SUMMARY_SEVERITIES: readonly SeverityName[] = [...SEVERITY_NAMES, '
 /** Routes in the order summaries list them (`unknown`: requests to no route). */
 const ROUTE_ORDER = [...ROUTE_NAMES, 'unknown'];
 
-/** Key of the entry that collects what is past a grouping's cap. */
-export const OTHER = '(other)';
+export { OTHER };
 
 /** GenAI operations that are not a model call (their spans are not counted as LLM calls). */
 const NOT_MODEL_CALLS: ReadonlySet<string> = new Set([
@@ -110,8 +112,12 @@ export interface ServicePolicySummary {
   lowestRate: number | undefined;
 }
 
-/** Everything {@link DevSummary} aggregates; the body of `GET /v1/dev/summary`. */
-export interface DevSummarySnapshot {
+/**
+ * Everything {@link DevSummary} aggregates; the body of `GET /v1/dev/summary`. Evaluation
+ * events (`gen_ai.evaluation.result`) are counted under `evaluations` and `experiments`, not
+ * as logs.
+ */
+export interface DevSummarySnapshot extends EvaluationsSnapshot {
   startedAt: string;
   generatedAt: string;
   uptimeSeconds: number;
@@ -167,6 +173,9 @@ export interface SummaryLimits {
   services: number;
   /** Patterns listed in a snapshot. */
   topPatterns: number;
+  /** Experiment runs, and evaluation names (overall and per run). */
+  experimentRuns: number;
+  evaluationNames: number;
 }
 
 const DEFAULT_LIMITS: SummaryLimits = {
@@ -176,6 +185,8 @@ const DEFAULT_LIMITS: SummaryLimits = {
   metricNames: 1_000,
   services: 1_000,
   topPatterns: 50,
+  experimentRuns: 200,
+  evaluationNames: 200,
 };
 
 /** Longest template or message kept in a summary. */
@@ -226,44 +237,6 @@ function sampleRate(attributes: Attributes): number {
   return rate !== undefined && rate > 0 ? rate : 1;
 }
 
-/** A map that folds keys past its cap into {@link OTHER}. */
-class CappedMap<V extends object> {
-  private readonly map = new Map<string, V>();
-
-  constructor(
-    private readonly cap: number,
-    private readonly create: (key: string) => V,
-  ) {}
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  /** The entry of `key` (or of {@link OTHER} once the cap is reached). */
-  entry(key: string): V {
-    let value = this.map.get(key);
-    if (value !== undefined) return value;
-    const slot = this.map.size >= this.cap ? OTHER : key;
-    value = this.map.get(slot);
-    if (value === undefined) {
-      value = this.create(slot);
-      this.map.set(slot, value);
-    }
-    return value;
-  }
-
-  values(): V[] {
-    return [...this.map.values()];
-  }
-
-  /** Copies of the entries (a snapshot must not share live ones), sorted by `compare` if given. */
-  copies(compare?: (a: V, b: V) => number): V[] {
-    const values = this.values();
-    if (compare !== undefined) values.sort(compare);
-    return values.map((value) => ({ ...value }));
-  }
-}
-
 /** A model's running totals: its summary, with the sketch its latency stats come from. */
 type ModelEntry = Omit<LlmModelSummary, 'latencyMs'> & { latency: LatencySketch };
 
@@ -296,6 +269,7 @@ export class DevSummary implements BackendObserver {
   private patternReports = 0;
   private policyRequests = 0;
   private readonly policies: CappedMap<ServicePolicySummary>;
+  private readonly experiments: ExperimentsSummary;
 
   constructor(options: { limits?: Partial<SummaryLimits>; now?: () => number } = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -326,6 +300,7 @@ export class DevSummary implements BackendObserver {
       lastMessage: '',
     }));
     this.metricNames = new CappedMap(this.limits.metricNames, (name) => ({ name, dataPoints: 0 }));
+    this.experiments = new ExperimentsSummary(this.limits, text);
     this.policies = new CappedMap(this.limits.services, (service) => ({
       service,
       version: '',
@@ -351,6 +326,7 @@ export class DevSummary implements BackendObserver {
   /** Counts one span: LLM call, error, or just a span. */
   addSpan(span: ReceivedSpan): void {
     this.spans += 1;
+    if (ExperimentsSummary.isItemSpan(span)) this.experiments.addItemSpan(span);
     const failed = span.status.code === 2;
     const { attributes } = span;
     if (failed) {
@@ -384,8 +360,12 @@ export class DevSummary implements BackendObserver {
     if (duration !== undefined) entry.latency.add(duration);
   }
 
-  /** Counts one log record by severity and pattern. */
+  /** Counts one log record by severity and pattern, or an evaluation event as such. */
   addLogRecord(record: ReceivedLogRecord): void {
+    if (ExperimentsSummary.isEvaluation(record)) {
+      this.experiments.addEvaluation(record);
+      return;
+    }
     const severity = severityOf(record);
     const weight = sampleRate(record.attributes);
     const bucket = this.severities[severity];
@@ -514,6 +494,7 @@ export class DevSummary implements BackendObserver {
         policyRequests: this.policyRequests,
         policies: this.policies.copies(),
       },
+      ...this.experiments.snapshot(),
     };
   }
 }

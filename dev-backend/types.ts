@@ -207,6 +207,10 @@ export interface Backend {
   readonly spans: readonly ReceivedSpan[];
   /** Every log record of every accepted logs request (duplicates included). */
   readonly logRecords: readonly ReceivedLogRecord[];
+  /** The `gen_ai.evaluation.result` events among {@link logRecords}. */
+  readonly evaluations: readonly ReceivedLogRecord[];
+  /** The experiment item spans among {@link spans}. */
+  readonly experimentItems: readonly ReceivedSpan[];
   /** Accepted pattern stats reports. */
   readonly patternReports: readonly ReceivedPatternReport[];
   /** Policy requests answered 200 or 304. */

@@ -78,6 +78,98 @@ export type {
   KoaAttributesMiddleware,
   SelectAttributes,
 } from './context';
+export { recordEvaluation } from './evaluation/record-evaluation';
+export type { RecordEvaluationOptions } from './evaluation/record-evaluation';
+export { runExperiment } from './evaluation/run-experiment';
+export type {
+  ExperimentProgress,
+  RunExperimentOptions,
+  TextSink,
+} from './evaluation/run-experiment';
+export type { ExperimentTask } from './evaluation/item-run';
+export type {
+  DatasetFormat,
+  DatasetRecord,
+  ExperimentData,
+  SkippedLine,
+} from './evaluation/dataset';
+export { compareExperiments, formatComparison } from './evaluation/compare';
+export type {
+  CompareOptions,
+  EvaluatorComparison,
+  ExperimentComparison,
+  GateRule,
+  MeasureComparison,
+  RunIdentity,
+} from './evaluation/compare';
+export type { Interval, SignTestResult } from './evaluation/statistics';
+export type {
+  EvaluationScore,
+  Evaluator,
+  EvaluatorFunction,
+  EvaluatorInput,
+  EvaluatorSummary,
+  ExperimentItem,
+  ExperimentResult,
+  ExperimentSummary,
+  ItemResult,
+  ItemScore,
+} from './evaluation/types';
+export {
+  bleu,
+  bleuParts,
+  budgetScore,
+  contains,
+  cosineSimilarity,
+  costBudget,
+  DEFAULT_JUDGE_PROMPT,
+  editDistance,
+  editSimilarity,
+  exactMatch,
+  isUnparseableJudgeScore,
+  JUDGE_UNPARSEABLE_LABEL,
+  jsonSchema,
+  latencyBudget,
+  lcsLength,
+  llmJudge,
+  parseJudgeReply,
+  parseJudgeScore,
+  regex,
+  rougeL,
+  rougeLParts,
+  semanticSimilarity,
+  validJson,
+  wordTokens,
+} from './evaluation/evaluators/index';
+export type {
+  BaseEvaluatorOptions,
+  BleuOptions,
+  BleuParts,
+  BleuSmoothing,
+  ContainsOptions,
+  CostBudgetOptions,
+  EditDistanceOptions,
+  EmbedFunction,
+  ExactMatchOptions,
+  FieldSelector,
+  JsonSchemaOptions,
+  JudgeFunction,
+  JudgeParser,
+  JudgeParseResult,
+  JudgeScale,
+  LatencyBudgetOptions,
+  LlmJudgeOptions,
+  ReferenceOptions,
+  RegexOptions,
+  RougeLOptions,
+  RougeLParts,
+  SchemaCompiler,
+  SemanticSimilarityOptions,
+  TextNormalisationOptions,
+  ThresholdOptions,
+  Tokenizer,
+  ValidJsonOptions,
+} from './evaluation/evaluators/index';
 export { logPattern } from './sampling/log-pattern';
 export { createLogSamplingProcessor } from './sampling/create-log-sampling-processor';
 export type { LogSamplingOptions } from './sampling/create-log-sampling-processor';

@@ -1,6 +1,8 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { pickAttributes } from '../../src/context/request-scope';
+import { rememberResponseSpan } from '../../src/base/response-spans';
+import { usageTallyOf } from '../../src/base/usage-tally';
 import type { LlmRequest } from './adapter';
 import type { TokenUsage } from './prices';
 import { noteProviderCall } from './framework-run';
@@ -236,6 +238,10 @@ export class GenAiCall implements TokenUsage {
       setDefined(span, ATTR_SYSTEM_INSTRUCTIONS, this.systemInstructions);
       setDefined(span, ATTR_OUTPUT_MESSAGES, this.outputMessages);
     }
+    // For evaluations: the response's span, found again by its id (recordEvaluation), and
+    // the tokens and cost of the experiment item run this call was made beneath.
+    if (this.responseId !== undefined) rememberResponseSpan(this.responseId, span.spanContext());
+    usageTallyOf(this.context)?.add(this.inputTokens, this.outputTokens, cost);
     // Plain additions, read at scrape time (see usage-metrics.ts).
     this.telemetry.usage?.add(
       this.provider,

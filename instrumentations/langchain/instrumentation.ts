@@ -190,10 +190,11 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
     const configureSync = function _configureSync(this: unknown, ...args: unknown[]): unknown {
       const built = original.apply(this, args) as LcCallbackManager | undefined;
       if (built === undefined && args[0] == null && args[1] == null) {
-        // No handler configured: build it again with ours, so the run's tags and metadata
-        // (`ls_provider`, `ls_model_name`, LangGraph's node) are applied as LangChain would.
-        const rebuilt = configureWithOurs(original, this, args, handler);
-        if (rebuilt !== undefined) return rebuilt;
+        // Nothing configured: the manager LangChain would build with ours as its only handler,
+        // made directly (LangChain configures on every streamed chunk, in `runWithConfig`,
+        // where configuring a second time, with a handler, doubled the cost of a chunk).
+        const made = managerWithOurs(Manager, args, handler);
+        if (made !== undefined) return made;
       }
       return withHandler(Manager, built, handler);
     };
@@ -349,17 +350,37 @@ function withHandler(
   }
 }
 
-/** `_configureSync` with our handler as the only inheritable one; undefined when that fails. */
-function configureWithOurs(
-  original: Fn,
-  self: unknown,
+/**
+ * What `_configureSync(inheritableHandlers, localHandlers, inheritableTags, localTags,
+ * inheritableMetadata, localMetadata)` builds when given our handler as the only inheritable one
+ * and nothing is configured otherwise: the run's tags and metadata (`ls_provider`,
+ * `ls_model_name`, LangGraph's node) applied as LangChain applies them. Undefined if that fails.
+ */
+function managerWithOurs(
+  Manager: LcCallbackManagerClass,
   args: unknown[],
   handler: () => RunSpans,
 ): LcCallbackManager | undefined {
   try {
-    const withOurs = [[handler()], ...args.slice(1)];
-    const built = original.apply(self, withOurs) as LcCallbackManager | undefined;
-    return built?.handlers.some((h) => isOurs(h)) === true ? built : undefined;
+    const manager = new Manager();
+    manager.addHandler(handler(), true);
+    const [, , inheritableTags, localTags, inheritableMetadata, localMetadata] = args as [
+      unknown,
+      unknown,
+      string[] | undefined,
+      string[] | undefined,
+      Record<string, unknown> | undefined,
+      Record<string, unknown> | undefined,
+    ];
+    if (inheritableTags || localTags) {
+      manager.addTags(inheritableTags ?? []);
+      manager.addTags(localTags ?? [], false);
+    }
+    if (inheritableMetadata || localMetadata) {
+      manager.addMetadata(inheritableMetadata ?? {});
+      manager.addMetadata(localMetadata ?? {}, false);
+    }
+    return manager;
   } catch (error) {
     reportInternal('langchain callback manager', error);
     return undefined;

@@ -22,6 +22,7 @@ import type { GenAiMetrics } from '../genai/metrics';
 import type { LlmUsage } from '../genai/usage-metrics';
 import type { ToolCalls } from './tool-metrics';
 import { setFrameworkModelRun } from '../genai/framework-run';
+import { usageTallyOf } from '../../src/base/usage-tally';
 import { claimPendingModelRun, claimStreamRoot } from './active-context';
 import type { FrameworkModelRun } from '../genai/framework-run';
 import {
@@ -541,6 +542,8 @@ export class RunSpans {
       cost,
       error === undefined ? undefined : errorTypeOf(error),
     );
+    // An experiment item run beneath counts this call (the SDK pipeline does, under the other rule).
+    usageTallyOf(run.context)?.add(usage?.inputTokens, usage?.outputTokens, cost);
   }
 
   /** The GenAI metrics and the usage ledger of a model run that is the LLM call. */

@@ -15,6 +15,8 @@ export interface LcCallbackManager {
   handlers: unknown[];
   inheritableHandlers?: unknown[];
   addHandler(handler: unknown, inherit?: boolean): void;
+  addTags(tags: string[], inherit?: boolean): void;
+  addMetadata(metadata: Record<string, unknown>, inherit?: boolean): void;
   getParentRunId?(): string | undefined;
 }
 

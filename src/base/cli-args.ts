@@ -64,13 +64,26 @@ export interface FlagTable {
   readonly switches: Readonly<Record<string, { readonly short?: string }>>;
   /** Flags with a value, as written (`--port`), with the parser of their value. */
   readonly values: Readonly<Record<string, ValueParser<unknown>>>;
+  /** Flags of {@link values} that may be given more than once (read with `ReadFlags.values`). */
+  readonly repeatable?: readonly string[];
+  /**
+   * Positional arguments the command takes (default none): from `min` to `max` of them;
+   * `names` label them in the problem of a missing one (`<file>`).
+   */
+  readonly positionals?: {
+    readonly min: number;
+    readonly max: number;
+    readonly names: readonly string[];
+  };
 }
 
 /** The arguments of one command, split and checked for shape (values not parsed yet). */
 export class ReadFlags {
   constructor(
     private readonly table: FlagTable,
-    private readonly raw: Readonly<Record<string, string | boolean | undefined>>,
+    private readonly raw: Readonly<Record<string, string | boolean | string[] | undefined>>,
+    /** The positional arguments, in order (only when the table takes some). */
+    readonly positionals: readonly string[] = [],
   ) {}
 
   /** Whether a switch was given (by name without dashes). */
@@ -84,16 +97,25 @@ export class ReadFlags {
     const parse = this.table.values[flag] as ValueParser<T> | undefined;
     return typeof raw === 'string' && parse !== undefined ? parse(raw, flag) : undefined;
   }
+
+  /** Every parsed value of a repeatable `flag`, in order (none given: empty). */
+  values<T>(flag: string): T[] {
+    const raw = this.raw[flag.slice(2)];
+    const parse = this.table.values[flag] as ValueParser<T> | undefined;
+    if (parse === undefined || raw === undefined || typeof raw === 'boolean') return [];
+    return (typeof raw === 'string' ? [raw] : raw).map((value) => parse(value, flag));
+  }
 }
 
 /**
  * Splits `args` with `util.parseArgs`, checking what its strict mode would but with messages
  * that name the flag, and one difference: a value may start with a single `-` (`--port -1` is a
  * bad port number, not a missing value), while one starting with `--` is taken for the next flag
- * (`--port --quiet` lacks its value). Positional arguments are refused.
+ * (`--port --quiet` lacks its value). Positional arguments are refused, unless the table takes
+ * some; a flag is refused twice, unless the table says it repeats.
  *
  * @throws FlagProblem for an unknown flag, a missing value, a value given to a switch, a flag
- *   given twice, or a stray argument.
+ *   given twice, a stray argument, or a missing positional one.
  */
 export function readFlags(args: readonly string[], table: FlagTable): ReadFlags {
   const options = {
@@ -106,7 +128,12 @@ export function readFlags(args: readonly string[], table: FlagTable): ReadFlags 
       ]),
     ),
     ...Object.fromEntries(
-      Object.keys(table.values).map((flag) => [flag.slice(2), { type: 'string' } as const]),
+      Object.keys(table.values).map((flag) => [
+        flag.slice(2),
+        table.repeatable?.includes(flag) === true
+          ? ({ type: 'string', multiple: true } as const)
+          : ({ type: 'string' } as const),
+      ]),
     ),
   };
   const { values, tokens } = parseArgs({
@@ -117,11 +144,21 @@ export function readFlags(args: readonly string[], table: FlagTable): ReadFlags 
     tokens: true,
   });
   const seen = new Set<string>();
+  const positionals: string[] = [];
+  const allowed = table.positionals;
   for (const token of tokens) {
-    if (token.kind === 'positional') throw new FlagProblem(token.value, 'unexpected argument');
+    if (token.kind === 'positional') {
+      if (allowed === undefined || positionals.length >= allowed.max) {
+        throw new FlagProblem(token.value, 'unexpected argument');
+      }
+      positionals.push(token.value);
+      continue;
+    }
     if (token.kind === 'option-terminator') throw new FlagProblem('--', 'unknown flag');
     const flag = token.rawName;
-    if (seen.has(flag)) throw new FlagProblem(flag, 'given more than once');
+    if (seen.has(flag) && table.repeatable?.includes(flag) !== true) {
+      throw new FlagProblem(flag, 'given more than once');
+    }
     seen.add(flag);
     if (Object.hasOwn(table.switches, token.name)) {
       if (token.value !== undefined) throw new FlagProblem(flag, 'takes no value');
@@ -131,7 +168,12 @@ export function readFlags(args: readonly string[], table: FlagTable): ReadFlags 
       throw new FlagProblem(flag, 'needs a value');
     }
   }
-  return new ReadFlags(table, values);
+  // A missing positional is not a problem with --help, which needs none.
+  if (allowed !== undefined && positionals.length < allowed.min && values.help !== true) {
+    const name = allowed.names[positionals.length] ?? 'an argument';
+    throw new FlagProblem(name, 'missing');
+  }
+  return new ReadFlags(table, values, positionals);
 }
 
 /** Where a command writes. */

@@ -589,6 +589,119 @@ export class FastifyInstrumentationError extends SprintlensError {
 }
 
 /**
+ * An option given to an evaluation function (a built-in evaluator's factory, or
+ * `compareExperiments`) is invalid. Thrown when the evaluator or comparison is set up, never
+ * while items are evaluated.
+ */
+export class EvaluationInvalidOptionError extends SprintlensError {
+  readonly code = 'SL_EVALUATION_INVALID_OPTION';
+  override readonly name = 'EvaluationInvalidOptionError';
+  /**
+   * @param where the function, e.g. `rougeL()` or `compareExperiments()`
+   * @param option the option's name
+   * @param expected what would have been accepted
+   */
+  constructor(where: string, option: string, expected: string, cause?: unknown) {
+    super(
+      `${where}: option ${option} is invalid: expected ${expected}. Fix the option.` +
+        (cause === undefined ? '' : ` (${describeCause(cause)})`),
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/** `compareExperiments` was given something that is not a `sprintlens.experiment.v1` result. */
+export class EvaluationNotExperimentResultError extends SprintlensError {
+  readonly code = 'SL_EVALUATION_NOT_EXPERIMENT_RESULT';
+  override readonly name = 'EvaluationNotExperimentResultError';
+  /**
+   * @param which which input, e.g. `a` or a file name
+   * @param found what was found instead, already safe to print
+   */
+  constructor(which: string, found: string) {
+    super(
+      `${which} is not an experiment result (${found}): compare takes the JSON result files ` +
+        'that runExperiment writes, with "format": "sprintlens.experiment.v1".',
+    );
+  }
+}
+
+/**
+ * `recordEvaluation` was given something it could not record as it is: no name (nothing is
+ * recorded), a score that is not a finite number (recorded without it), a value of the wrong
+ * type, or text past its bound (cut). Never thrown; reported at most once a minute.
+ */
+export class EvaluationInvalidRecordError extends SprintlensError {
+  readonly code = 'SL_EVALUATION_INVALID_RECORD';
+  override readonly name = 'EvaluationInvalidRecordError';
+  /** @param problem what was wrong and what was done, never the content itself */
+  constructor(problem: string) {
+    super(`recordEvaluation: ${problem}. Fix the call; see docs/evaluation.md for the fields.`);
+  }
+}
+
+/**
+ * `recordEvaluation` was called with no logger provider registered (before `start()`, or with
+ * the SDK disabled): the evaluation was counted, not exported.
+ */
+export class EvaluationNotExportedError extends SprintlensError {
+  readonly code = 'SL_EVALUATION_NOT_EXPORTED';
+  override readonly name = 'EvaluationNotExportedError';
+  constructor() {
+    super(
+      'recordEvaluation was called while no OpenTelemetry logger provider is registered ' +
+        '(before start(), or with the SDK disabled): the evaluation was not exported. Call ' +
+        'start() (or run with --require/--import sprintlens/register) first.',
+    );
+  }
+}
+
+/** A dataset line or item could not be used; it was skipped and counted, the rest runs. */
+export class EvaluationInvalidDatasetLineError extends SprintlensError {
+  readonly code = 'SL_EVALUATION_INVALID_DATASET_LINE';
+  override readonly name = 'EvaluationInvalidDatasetLineError';
+  /**
+   * @param where e.g. `data.jsonl line 7` or `data[3]`
+   * @param problem what is wrong, never the line's content
+   */
+  constructor(where: string, problem: string) {
+    super(
+      `${where} was skipped: ${problem}. Each item needs an "input" (and may have "id", ` +
+        '"expected", "metadata"); fix the line to include it in the next run.',
+    );
+  }
+}
+
+/**
+ * `runExperiment` cannot run: a required option is missing or wrong, or the dataset file cannot
+ * be read. The returned promise rejects with this error; nothing has run.
+ */
+export class EvaluationInvalidExperimentError extends SprintlensError {
+  readonly code = 'SL_EVALUATION_INVALID_EXPERIMENT';
+  override readonly name = 'EvaluationInvalidExperimentError';
+  constructor(problem: string, cause?: unknown) {
+    super(
+      `runExperiment: ${problem}` + (cause === undefined ? '' : ` (${describeCause(cause)})`),
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/** An experiment's result file or JUnit report could not be written; the run's result stands. */
+export class EvaluationOutputFailedError extends SprintlensError {
+  readonly code = 'SL_EVALUATION_OUTPUT_FAILED';
+  override readonly name = 'EvaluationOutputFailedError';
+  constructor(path: string, cause: unknown) {
+    super(
+      `The experiment output ${JSON.stringify(path.slice(0, 200))} could not be written ` +
+        `(${describeCause(cause)}); the run's result is still returned. Check the directory ` +
+        'exists and is writable.',
+      { cause },
+    );
+  }
+}
+
+/**
  * Every code in use by the runtime. A test checks it against the classes above and
  * `docs/errors.md`. The dev backend's codes (`SL_DEV_BACKEND_…`) live in its own catalogue,
  * `dev-backend/errors.ts`; the test also checks that no code is in both.
@@ -635,6 +748,13 @@ export const ERROR_CODES = [
   'SL_CONFIG_INVALID_PATH_LIST',
   'SL_ATTRIBUTES_SELECTOR_FAILED',
   'SL_FASTIFY_INSTRUMENTATION_FAILED',
+  'SL_EVALUATION_INVALID_OPTION',
+  'SL_EVALUATION_NOT_EXPERIMENT_RESULT',
+  'SL_EVALUATION_INVALID_RECORD',
+  'SL_EVALUATION_NOT_EXPORTED',
+  'SL_EVALUATION_INVALID_DATASET_LINE',
+  'SL_EVALUATION_INVALID_EXPERIMENT',
+  'SL_EVALUATION_OUTPUT_FAILED',
 ] as const;
 
 /** Codes that were once used and must never be given to another condition. */

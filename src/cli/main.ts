@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `sprintlens` command: `--version`, `doctor`, `dev-backend`, `help`.
+ * The `sprintlens` command: `--version`, `doctor`, `experiment`, `dev-backend`, `help`.
  *
  * Every command reads its arguments the same way (src/base/cli-args.ts): `--help`/`-h` prints its
  * usage and exits 0; a bad command, flag or value prints one line naming it and what was
  * expected, and exits 2.
  */
 import type * as DevBackendCli from '../../dev-backend/cli';
+import type * as ExperimentCli from './experiment';
 import { reportArgumentError } from '../base/cli-args';
 import { CliInvalidArgumentError } from '../base/errors';
 import { VERSION } from '../base/version';
@@ -17,6 +18,11 @@ const USAGE = `Usage: sprintlens <command> [flags]
 Commands:
   doctor [--timeout MS]   check the configuration, the endpoint and the instrumented packages
                           (sprintlens doctor --help)
+  experiment run <file>   run an experiment (a dataset, a task, evaluators) under the SDK and
+                          write its result (sprintlens experiment run --help)
+  experiment compare <a.json> <b.json>
+                          compare two experiment runs; exit 1 on a regression
+                          (sprintlens experiment compare --help)
   dev-backend [flags]     run a local Sprint Lens backend for development: receives traces,
                           logs and metrics, writes them to a JSON-lines file, prints a live
                           summary, computes sampling policies, injects faults on request
@@ -35,11 +41,22 @@ function devBackendCli(): typeof DevBackendCli {
   return require('../../dev-backend/cli') as typeof DevBackendCli;
 }
 
+/** The experiment commands, loaded only when one runs (with the runner and the SDK behind). */
+function experimentCli(): typeof ExperimentCli {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only for `experiment`.
+  return require('./experiment') as typeof ExperimentCli;
+}
+
 /** The commands, by name: their usage text, and how each runs. */
 const COMMANDS = {
   doctor: {
     usage: () => DOCTOR_COMMAND.usage,
     run: (args: readonly string[]) => runDoctor({ args, out: process.stdout, err: process.stderr }),
+  },
+  experiment: {
+    usage: () => experimentCli().EXPERIMENT_USAGE,
+    run: (args: readonly string[]) =>
+      experimentCli().runExperimentCli(args, { out: process.stdout, err: process.stderr }),
   },
   'dev-backend': {
     usage: () => devBackendCli().DEV_BACKEND_COMMAND.usage,
@@ -49,7 +66,7 @@ const COMMANDS = {
 } as const;
 type CommandName = keyof typeof COMMANDS;
 
-const EXPECTED = 'expected doctor, dev-backend, help or --version';
+const EXPECTED = 'expected doctor, experiment, dev-backend, help or --version';
 
 function isCommand(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name);

@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { EVALUATION_EVENT_NAME } from '../base/evaluation-event';
 import { PATTERN_ID_ATTRIBUTE, SAMPLE_RATE_ATTRIBUTE, TEMPLATE_ATTRIBUTE } from './log-sampler';
 import type { PatternSampler } from './pattern-sampler';
 
@@ -9,6 +10,8 @@ import type { PatternSampler } from './pattern-sampler';
  * instrumentation decided before the logger wrote the line arrives with its decision in the
  * sampler's hand-off (see `DecisionHandoff`): it is stamped with it and forwarded. Any other
  * record is decided here. Kept records go to the downstream processor, dropped ones no further.
+ * Evaluation results (`gen_ai.evaluation.result` events) are not log lines: they are forwarded
+ * undecided and unstamped, never dropped.
  */
 export class LogSamplingProcessor implements LogRecordProcessor {
   constructor(
@@ -22,7 +25,9 @@ export class LogSamplingProcessor implements LogRecordProcessor {
     const handoff = sampler.handoff;
     let keep = true;
     try {
-      if (handoff.pending) {
+      if (logRecord.eventName === EVALUATION_EVENT_NAME) {
+        // A score is data, not a line of a pattern: always exported, nothing stamped.
+      } else if (handoff.pending) {
         handoff.pending = false; // taken: a record emitted inside the downstream is not this one
         stamp(logRecord, handoff.patternId, handoff.template, handoff.sampleRate);
       } else {

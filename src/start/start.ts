@@ -15,6 +15,7 @@ import {
 } from '../base/errors';
 import { createInstrumentations } from '../get-instrumentations';
 import { handLogSampler } from '../../instrumentations/logs-common/instrumentation';
+import { addEvaluationMetrics } from '../evaluation/evaluation-metrics';
 import { startMetricsServer } from '../metrics/server';
 import type { MetricsServer } from '../metrics/server';
 import { foreignTracerProviderRegistered, registerGlobals, unregisterGlobals } from './globals';
@@ -98,6 +99,7 @@ function startOnce(options: SprintlensOptions, onStopped: () => void): Sprintlen
 
   const providers = buildProviders(config, options);
   registerGlobals(providers);
+  addEvaluationMetrics(); // the recordEvaluation counters, from the start (at 0)
   const instrumentations = withUserInstrumentations(
     createInstrumentations(config, options),
     options.instrumentations ?? [],

@@ -124,7 +124,7 @@ describe('sprintlens CLI', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       'sprintlens: SL_CLI_INVALID_ARGUMENT frobnicate: unknown command (expected doctor, ' +
-        'dev-backend, help or --version). Run `sprintlens help` for the commands.\n',
+        'experiment, dev-backend, help or --version). Run `sprintlens help` for the commands.\n',
     );
   });
 

@@ -3,30 +3,16 @@
  * of their runs, so the instrumentation must, and nothing may stay in flight. Also: unpatching
  * gives LangChain its own functions back. Real @langchain/core and @langchain/langgraph.
  */
-import { createRequire } from 'node:module';
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LangChainInstrumentation } from '../../../instrumentations/langchain';
+import { describe, expect, it } from 'vitest';
+import { lc, patchAll, requireHere, unpatchAll, useLangChainInstrumentation } from './harness';
+import type { Any } from './harness';
 
-const requireHere = createRequire(__filename);
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const manager = requireHere('@langchain/core/callbacks/manager') as Any;
-const singletons = requireHere('@langchain/core/singletons') as Any;
-const chatModels = requireHere('@langchain/core/language_models/chat_models') as Any;
-const runnables = requireHere('@langchain/core/runnables') as Any;
+const { manager, singletons, chatModels, runnables } = lc;
 const { FakeListChatModel } = requireHere('@langchain/core/utils/testing') as Any;
 const { StringOutputParser } = requireHere('@langchain/core/output_parsers') as Any;
 const { StateGraph, Annotation, START, END } = requireHere('@langchain/langgraph') as Any;
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-const instrumentation = new LangChainInstrumentation({ enabled: false });
+const { exporter, instrumentation } = useLangChainInstrumentation();
 const originals = {
   configure: manager.CallbackManager._configureSync,
   runWithConfig: singletons.AsyncLocalStorageProviderSingleton.runWithConfig,
@@ -34,35 +20,9 @@ const originals = {
   generate: chatModels.BaseChatModel.prototype._generateUncached,
 };
 
-const patch = () => {
-  instrumentation.patchManager(manager);
-  instrumentation.patchSingletons(singletons);
-  instrumentation.patchChatModels(chatModels);
-  instrumentation.patchRunnables(runnables);
-};
-const unpatch = () => {
-  instrumentation.unpatchManager(manager);
-  instrumentation.unpatchSingletons(singletons);
-  instrumentation.unpatchChatModels(chatModels);
-  instrumentation.unpatchRunnables(runnables);
-};
-
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 const chain = () =>
   new FakeListChatModel({ responses: ['a long streamed reply'] }).pipe(new StringOutputParser());
-
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(provider);
-  instrumentation.setTracerProvider(provider);
-  patch();
-});
-afterAll(() => {
-  unpatch();
-  trace.disable();
-  context.disable();
-});
-beforeEach(() => exporter.reset());
 
 describe('LangChain streams stopped early', () => {
   it('a chain stream left after one chunk: every run ends, cancelled, none in flight', async () => {
@@ -120,7 +80,7 @@ describe('LangChain streams stopped early', () => {
   });
 
   it('unpatching gives LangChain its own functions back, and runs then make no span', async () => {
-    unpatch();
+    unpatchAll(instrumentation);
     try {
       expect(manager.CallbackManager._configureSync).toBe(originals.configure);
       expect(singletons.AsyncLocalStorageProviderSingleton.runWithConfig).toBe(
@@ -131,7 +91,7 @@ describe('LangChain streams stopped early', () => {
       expect(await chain().invoke('x')).toBe('a long streamed reply');
       expect(exporter.getFinishedSpans()).toHaveLength(0);
     } finally {
-      patch();
+      patchAll(instrumentation);
     }
   });
 });

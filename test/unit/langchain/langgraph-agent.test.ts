@@ -3,30 +3,18 @@
  * @langchain/langgraph (CommonJS copies, patched through the instrumentation's own patch
  * functions), driven by a fake tool-calling chat model: two tool rounds, the second tool throws.
  */
-import { createRequire } from 'node:module';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LangChainInstrumentation } from '../../../instrumentations/langchain';
+import { describe, expect, it } from 'vitest';
+import { lc, requireHere, useLangChainInstrumentation } from './harness';
+import type { Any } from './harness';
 
-const requireHere = createRequire(__filename);
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const manager = requireHere('@langchain/core/callbacks/manager') as Any;
-const singletons = requireHere('@langchain/core/singletons') as Any;
-const chatModels = requireHere('@langchain/core/language_models/chat_models') as Any;
+const { chatModels } = lc;
 const { tool } = requireHere('@langchain/core/tools') as Any;
 const { AIMessage } = requireHere('@langchain/core/messages') as Any;
 const { createReactAgent, ToolNode } = requireHere('@langchain/langgraph/prebuilt') as Any;
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-const instrumentation = new LangChainInstrumentation({ enabled: false });
+const { exporter } = useLangChainInstrumentation();
 
 /** Tool calls the fake model makes, one turn each; then it answers in text. */
 const TURNS = [
@@ -105,23 +93,6 @@ const modelStep = (depth: number) =>
     '      probe-in-model',
     '  invoke_workflow RunnableLambda',
   ].map((line) => `${'  '.repeat(depth)}${line}`);
-
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(provider);
-  instrumentation.setTracerProvider(provider);
-  instrumentation.patchManager(manager);
-  instrumentation.patchSingletons(singletons);
-  instrumentation.patchChatModels(chatModels);
-});
-afterAll(() => {
-  instrumentation.unpatchManager(manager);
-  instrumentation.unpatchSingletons(singletons);
-  instrumentation.unpatchChatModels(chatModels);
-  trace.disable();
-  context.disable();
-});
-beforeEach(() => exporter.reset());
 
 describe('LangGraph ReAct agent', () => {
   it('two tool rounds, the second tool throws: the exact tree, the error reaches the app unchanged', async () => {

@@ -2,36 +2,24 @@
  * The LangChain instrumentation on the real @langchain/core (its CommonJS copy, patched through
  * the instrumentation's own patch functions), with a fake chat model: no servers, no processes.
  */
-import { createRequire } from 'node:module';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LangChainInstrumentation } from '../../../instrumentations/langchain';
+import { describe, expect, it } from 'vitest';
 import { noteProviderCall } from '../../../instrumentations/genai/framework-run';
+import { UsageTally, withUsageTally } from '../../../src/base/usage-tally';
+import { lc, requireHere, useLangChainInstrumentation } from './harness';
+import type { Any } from './harness';
 
-const requireHere = createRequire(__filename);
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const manager = requireHere('@langchain/core/callbacks/manager') as Any;
-const singletons = requireHere('@langchain/core/singletons') as Any;
-const chatModels = requireHere('@langchain/core/language_models/chat_models') as Any;
+const { manager, chatModels, llms } = lc;
 const { RunnableLambda } = requireHere('@langchain/core/runnables') as Any;
 const { tool } = requireHere('@langchain/core/tools') as Any;
 const { AIMessage, AIMessageChunk } = requireHere('@langchain/core/messages') as Any;
 const { ChatGenerationChunk } = requireHere('@langchain/core/outputs') as Any;
-const llms = requireHere('@langchain/core/language_models/llms') as Any;
 const { ChatPromptTemplate } = requireHere('@langchain/core/prompts') as Any;
 const { StringOutputParser } = requireHere('@langchain/core/output_parsers') as Any;
 const { BaseRetriever } = requireHere('@langchain/core/retrievers') as Any;
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-const instrumentation = new LangChainInstrumentation({ enabled: false });
+const { exporter } = useLangChainInstrumentation();
 
 /** A chat model no provider instrumentation sees; `underneath` fakes an instrumented SDK call. */
 class FakeChat extends chatModels.BaseChatModel {
@@ -82,25 +70,6 @@ const byName = (spans: ReadableSpan[], name: string) => {
 };
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(provider);
-  instrumentation.setTracerProvider(provider);
-  instrumentation.patchManager(manager);
-  instrumentation.patchSingletons(singletons);
-  instrumentation.patchChatModels(chatModels);
-  instrumentation.patchLlms(llms);
-});
-afterAll(() => {
-  instrumentation.unpatchManager(manager);
-  instrumentation.unpatchSingletons(singletons);
-  instrumentation.unpatchChatModels(chatModels);
-  instrumentation.unpatchLlms(llms);
-  trace.disable();
-  context.disable();
-});
-beforeEach(() => exporter.reset());
-
 describe('LangChain run tree', () => {
   it('an LCEL chain: workflow span, model span and parser nest by run id', async () => {
     const chain = ChatPromptTemplate.fromMessages([['human', '{q}']])
@@ -131,6 +100,21 @@ describe('LangChain run tree', () => {
     expect(model.attributes['gen_ai.usage.input_tokens']).toBe(10);
     expect(model.attributes['gen_ai.usage.output_tokens']).toBe(3);
     expect(model.attributes['gen_ai.usage.cache_read.input_tokens']).toBe(4);
+  });
+
+  it('a framework-rule model call counts once in an experiment tally; a provider-rule one not at all', async () => {
+    const tally = new UsageTally();
+    const provided = new FakeChat();
+    provided.underneath = true;
+    await context.with(withUsageTally(context.active(), tally), async () => {
+      await new FakeChat().invoke('x');
+      await provided.invoke('x'); // its SDK call (faked) adds to the tally itself, not this run
+    });
+    expect({ calls: tally.calls, input: tally.inputTokens, output: tally.outputTokens }).toEqual({
+      calls: 1,
+      input: 10,
+      output: 3,
+    });
   });
 
   it('a model with an instrumented SDK call underneath carries none (provider rule)', async () => {

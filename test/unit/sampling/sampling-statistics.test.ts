@@ -140,7 +140,9 @@ describe('count estimation from sprintlens.sample_rate', () => {
         4 * Math.sqrt(Math.max(stat.variance, 1)) + 1,
       );
     }
-  });
+    // 1.2 million lines through the real pipeline: seconds alone, several times that on a busy
+    // two-core machine, where the tier's 30 s limit was once reached.
+  }, 120_000);
 });
 
 describe('first occurrences', () => {
