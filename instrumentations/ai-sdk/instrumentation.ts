@@ -7,6 +7,8 @@ import { catalogueEntry } from '../../src/config/instrumentation-catalogue';
 import { reportInternal } from '../genai';
 import type { GenAiConfig, GenAiTelemetry } from '../genai';
 import { GenAiInstrumentationBase } from '../genai/instrumentation-base';
+import { holdToolCalls, releaseToolCalls } from '../genai/tool-metrics';
+import type { ToolCalls } from '../genai/tool-metrics';
 import { aiWrappers, exportsWith, markWrapper, originalOf } from './exports';
 import type { AiFunction, AiHooks } from './exports';
 import { AiSdkIntegration } from './integration';
@@ -51,6 +53,8 @@ export class AiSdkInstrumentation extends GenAiInstrumentationBase<AiSdkInstrume
   /** Declared without initialisers: the base constructor calls `enable()` before they would run. */
   declare private integration: AiSdkIntegration | undefined;
   declare private hooks: AiHooks | undefined;
+  /** `sprintlens_tool_calls_total`, held from `enable()` to `disable()` (shared with LangChain). */
+  declare private toolCalls: ToolCalls | undefined;
 
   constructor(config: AiSdkInstrumentationConfig = {}) {
     super('sprintlens-instrumentation-ai-sdk', VERSION, config);
@@ -80,6 +84,7 @@ export class AiSdkInstrumentation extends GenAiInstrumentationBase<AiSdkInstrume
   /** Patches `ai` when it loads, and registers the `ai` 7 telemetry integration. */
   override enable(): void {
     super.enable();
+    this.toolCalls ??= holdToolCalls();
     this.registerIntegration();
   }
 
@@ -87,6 +92,9 @@ export class AiSdkInstrumentation extends GenAiInstrumentationBase<AiSdkInstrume
   override disable(): void {
     super.disable();
     this.unregisterIntegration();
+    const toolCalls = this.toolCalls;
+    this.toolCalls = undefined;
+    if (toolCalls !== undefined) releaseToolCalls(toolCalls);
   }
 
   /** The `ai` 7 integration (made on first use): for tests and diagnostics. */

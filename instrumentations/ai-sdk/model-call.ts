@@ -1,5 +1,7 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { rememberResponseSpan } from '../../src/base/response-spans';
+import { usageTallyOf } from '../../src/base/usage-tally';
 import { pickAttributes } from '../../src/context/request-scope';
 import {
   ATTR_COST_USD,
@@ -192,6 +194,10 @@ export class ModelCallRun implements FrameworkModelRun, AiUsage {
       setDefined(span, ATTR_SYSTEM_INSTRUCTIONS, this.systemInstructions);
       setDefined(span, ATTR_OUTPUT_MESSAGES, this.outputMessages);
     }
+    // For evaluations, as the provider pipeline does (genai/call.ts): the response's span by
+    // its id, and the tokens and cost of the experiment item run this call was made beneath.
+    if (this.responseId !== undefined) rememberResponseSpan(this.responseId, span.spanContext());
+    usageTallyOf(this.owner.context)?.add(this.inputTokens, this.outputTokens, cost);
     telemetry.usage?.add(
       this.provider,
       this.operation,

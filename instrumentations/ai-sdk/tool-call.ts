@@ -3,6 +3,7 @@ import type { Context, Span, Tracer } from '@opentelemetry/api';
 import { ATTR_OPERATION_NAME } from '../genai/semconv';
 import { reportInternal } from '../genai/safe';
 import type { ContentCapture } from '../genai';
+import { heldToolCalls } from '../genai/tool-metrics';
 import { captureValue } from './content';
 import { errorTypeOf, markFailed } from './errors';
 import {
@@ -30,6 +31,7 @@ export class ToolCallRun {
   readonly span: Span;
   readonly context: Context;
   readonly callId: string | undefined;
+  private readonly name: string;
   private ended = false;
 
   constructor(
@@ -41,6 +43,7 @@ export class ToolCallRun {
     private readonly onEnded: () => void,
   ) {
     this.callId = start.callId;
+    this.name = start.name;
     const attributes = {
       [ATTR_OPERATION_NAME]: 'execute_tool',
       [ATTR_TOOL_NAME]: start.name,
@@ -74,6 +77,7 @@ export class ToolCallRun {
       reportInternal('ending an AI SDK tool call', internal);
     }
     this.span.end();
+    heldToolCalls()?.add(this.name, 'ok');
     this.onEnded();
   }
 
@@ -87,6 +91,7 @@ export class ToolCallRun {
       reportInternal('ending an AI SDK tool call', internal);
     }
     this.span.end();
+    heldToolCalls()?.add(this.name, 'error');
     this.onEnded();
   }
 }

@@ -23,8 +23,8 @@ import { GenAiMetrics } from '../genai/metrics';
 import { holdLlmUsage, releaseLlmUsage } from '../genai/usage-metrics';
 import type { LlmUsage } from '../genai/usage-metrics';
 import { HANDLER_NAME, RunSpans } from './run-spans';
-import { holdToolCalls, releaseToolCalls } from './tool-metrics';
-import type { ToolCalls } from './tool-metrics';
+import { holdToolCalls, releaseToolCalls } from '../genai/tool-metrics';
+import type { ToolCalls } from '../genai/tool-metrics';
 import type {
   LcCallbackManager,
   LcCallbackManagerClass,

@@ -20,7 +20,7 @@ import type { PriceBook, TokenUsage } from '../genai';
 import type { ContentCapture } from '../genai/content';
 import type { GenAiMetrics } from '../genai/metrics';
 import type { LlmUsage } from '../genai/usage-metrics';
-import type { ToolCalls } from './tool-metrics';
+import type { ToolCalls } from '../genai/tool-metrics';
 import { setFrameworkModelRun } from '../genai/framework-run';
 import { usageTallyOf } from '../../src/base/usage-tally';
 import { claimPendingModelRun, claimStreamRoot } from './active-context';

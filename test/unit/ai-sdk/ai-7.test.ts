@@ -15,7 +15,9 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AiSdkInstrumentation } from '../../../instrumentations/ai-sdk';
 import { noteProviderCall } from '../../../instrumentations/genai/framework-run';
+import { spanOfResponse } from '../../../src/base/response-spans';
 import { selfMetrics } from '../../../src/base/self-metrics';
+import { UsageTally, withUsageTally } from '../../../src/base/usage-tally';
 import { collectGenAiHistograms, TestReader } from '../../support/llm-instrumentation';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -221,6 +223,50 @@ describe('ai 7: the telemetry integration', () => {
     });
     expect((await tokenCounters('usage-model')) - before).toBe(200 + 40);
     expect((await tokenHistogramSum('usage-model')) - histogramsBefore).toBe(200 + 40);
+  });
+
+  it('tool executions count in sprintlens_tool_calls_total, a throwing one as error', async () => {
+    const before = await toolCounts('count_tool');
+    const steps = [
+      { ...TOOL_CALL, content: [toolCall('t1', 'count_tool'), toolCall('t2', 'count_tool')] },
+      TEXT,
+    ];
+    let calls = 0;
+    await ai.generateText({
+      model: model({ doGenerate: async () => steps.shift() }),
+      prompt: 'x',
+      tools: {
+        count_tool: weatherTool(async () => {
+          if (++calls === 2) throw new Error('tool broke');
+          return 'ok';
+        }),
+      },
+      stopWhen: ai.stepCountIs(3),
+    });
+    const after = await toolCounts('count_tool');
+    expect({ ok: after.ok - before.ok, error: after.error - before.error }).toEqual({
+      ok: 1,
+      error: 1,
+    });
+  });
+
+  it('an experiment item’s tally gets each model call once; a response id finds its chat span', async () => {
+    const tally = new UsageTally();
+    await context.with(withUsageTally(context.active(), tally), () =>
+      ai.generateText({
+        model: model({ doGenerate: [TOOL_CALL, TEXT] }),
+        prompt: 'x',
+        tools: { get_weather: weatherTool(async () => 'ok') },
+        stopWhen: ai.stepCountIs(3),
+      }),
+    );
+    expect(tally).toMatchObject({ calls: 2, inputTokens: 200, outputTokens: 40 });
+    const cost = (90 * 0.15 + 10 * 0.075 + 20 * 0.6) / 1e6;
+    expect(tally.knownCostUsd).toBeCloseTo(2 * cost, 15);
+    const chat = named('chat gpt-4o-mini').find(
+      (s) => s.attributes['gen_ai.response.id'] === 'resp-1',
+    );
+    expect(spanOfResponse('resp-1')?.spanId).toBe(chat?.spanContext().spanId);
   });
 
   it('an error: the app gets the SDK’s error class; one failed chat span per request', async () => {
@@ -557,6 +603,25 @@ describe('ai 7: content capture', () => {
     for (const s of spans()) expect(JSON.stringify(s.attributes)).not.toContain('jane.doe@');
   });
 });
+
+function toolCall(toolCallId: string, toolName: string) {
+  return { type: 'tool-call', toolCallId, toolName, input: '{"city":"Paris"}' };
+}
+
+/** `sprintlens_tool_calls_total` of `tool` by outcome. */
+async function toolCounts(tool: string): Promise<{ ok: number; error: number }> {
+  const text = await selfMetrics().registry.metrics();
+  const counts = { ok: 0, error: 0 };
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('sprintlens_tool_calls_total{') || !line.includes(`tool="${tool}"`)) {
+      continue;
+    }
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.includes('outcome="ok"')) counts.ok += value;
+    else if (line.includes('outcome="error"')) counts.error += value;
+  }
+  return counts;
+}
 
 async function tokenCounters(modelName: string): Promise<number> {
   const text = await selfMetrics().registry.metrics();

@@ -11,11 +11,7 @@ import { noteProviderCall } from '../../../instrumentations/genai/framework-run'
 import { GenAiMetrics } from '../../../instrumentations/genai/metrics';
 import { LlmUsage } from '../../../instrumentations/genai/usage-metrics';
 import { RunSpans } from '../../../instrumentations/langchain/run-spans';
-import {
-  OTHER_TOOL,
-  TOOL_CALLS,
-  ToolCalls,
-} from '../../../instrumentations/langchain/tool-metrics';
+import { OTHER_TOOL, TOOL_CALLS, ToolCalls } from '../../../instrumentations/genai/tool-metrics';
 import type { Labels, MetricsWriter } from '../../../src/base/self-metrics';
 
 /** A meter whose histograms remember what they recorded. */

@@ -1,6 +1,6 @@
 /**
- * Tool calls of LangChain/LangGraph runs for Prometheus: `sprintlens_tool_calls_total` by tool
- * name and outcome, a self-metrics source like the `sprintlens_llm_*` counters (the GenAI
+ * Tool calls run by the framework instrumentations (LangChain/LangGraph tool runs, Vercel AI SDK
+ * tool executions) for Prometheus: `sprintlens_tool_calls_total` by tool name and outcome, a self-metrics source like the `sprintlens_llm_*` counters (the GenAI
  * conventions define no tool metric, so it is not an OpenTelemetry instrument). A tool call
  * bumps a plain number; prom-client reads the totals at scrape time. Tool names are chosen by
  * the app's code, not by users, but are still capped (later ones count as `tool="other"`).
@@ -22,7 +22,7 @@ export type ToolOutcome = 'ok' | 'error';
 export const TOOL_CALL_METRICS: readonly MetricSpec[] = [
   {
     name: TOOL_CALLS,
-    help: 'Tool calls of LangChain/LangGraph runs that ended, by tool name and outcome (ok, error).',
+    help: 'Tool calls run by LangChain/LangGraph or the Vercel AI SDK that ended, by tool name and outcome (ok, error).',
     type: 'counter',
   },
 ];
@@ -58,11 +58,11 @@ export class ToolCalls implements MetricsSource {
   }
 }
 
-/** The process's tool-call totals while at least one LangChain instrumentation holds them. */
+/** The process's tool-call totals while at least one framework instrumentation holds them. */
 let held: { readonly calls: ToolCalls; holders: number; readonly remove: () => void } | undefined;
 
 /**
- * The process's tool-call totals, for a LangChain instrumentation being enabled: made and added
+ * The process's tool-call totals, for a framework instrumentation being enabled: made and added
  * to `selfMetrics()` by the first holder (one series set per process however many instances).
  */
 export function holdToolCalls(): ToolCalls {
@@ -81,4 +81,9 @@ export function releaseToolCalls(calls: ToolCalls): void {
   if (held.holders > 0) return;
   held.remove();
   held = undefined;
+}
+
+/** The process's tool-call totals while held (see {@link holdToolCalls}), else `undefined`. */
+export function heldToolCalls(): ToolCalls | undefined {
+  return held?.calls;
 }
