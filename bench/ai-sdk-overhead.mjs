@@ -35,10 +35,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { callgrindInstructionsAsync } from './callgrind.mjs';
+import { cpuTable, instructionsTable, spanInventory } from './overhead-tables.mjs';
 import {
   benchDir,
   benchTelemetry,
-  formatMicros as fmt,
   median,
   repoDir,
   rootRequire,
@@ -114,9 +114,17 @@ async function main(argv) {
   let counts;
   if (callgrind) counts = await callgrindSection(variants, url, inventory);
   server.close();
-  console.log(spanSection(variants, inventory));
-  if (timing !== undefined) console.log(cpuTable(variants, timing, rounds));
-  if (counts !== undefined) console.log(callgrindTable(variants, counts));
+  console.log(spanInventory({ variants, labels: VARIANTS, inventory, unit: 'call', noun: 'call' }));
+  if (timing !== undefined) {
+    const heading = `CPU time (µs; median of ${CPU_ROUNDS} rounds per process, then of ${rounds} processes per variant):`;
+    console.log(
+      cpuTable({ variants, labels: VARIANTS, timing, unit: 'call', chunks: CHUNKS, heading }),
+    );
+  }
+  if (counts !== undefined) {
+    const heading = `Instructions (callgrind, \`node --predictable\`; after the warm-up, ${EXTRA_CALLS} more calls, and ${COUNT_STREAMS} streams of ${CHUNKS} chunks instead of 1):`;
+    console.log(instructionsTable({ variants, labels: VARIANTS, counts, unit: 'call', heading }));
+  }
   console.log(ratioTable(variants, timing, counts));
 }
 
@@ -191,60 +199,6 @@ async function callgrindSection(variants, url, inventory) {
 }
 
 // ---------------------------------------------------------------- tables
-
-function spanSection(variants, inventory) {
-  const lines = ['What each variant emits (spans of one call, then of one stream):', ''];
-  for (const v of variants) {
-    const { call, stream } = inventory[v];
-    lines.push(`${VARIANTS[v]}: ${call.length} spans per call, ${stream.length} per stream`);
-    for (const s of call) lines.push(`    ${s}`);
-    if (stream.join() !== call.join()) {
-      lines.push('  stream:');
-      for (const s of stream) lines.push(`    ${s}`);
-    }
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-function cpuTable(variants, timing, rounds) {
-  const base = timing.baseline;
-  const lines = [
-    `CPU time (µs; median of ${CPU_ROUNDS} rounds per process, then of ${rounds} processes per variant):`,
-    '',
-    `| variant | µs / call | added µs / call | µs / stream (${CHUNKS} chunks) | µs / chunk | added µs / chunk |`,
-    '|---|---:|---:|---:|---:|---:|',
-  ];
-  for (const v of variants) {
-    const t = timing[v];
-    const dash = v === 'baseline';
-    lines.push(
-      `| ${VARIANTS[v]} | ${fmt(t.call)} | ${dash ? '—' : fmt(t.call - base.call)} | ${fmt(t.stream)} | ${t.chunk.toFixed(2)} | ${dash ? '—' : (t.chunk - base.chunk).toFixed(2)} |`,
-    );
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-function callgrindTable(variants, counts) {
-  const base = counts.baseline;
-  const k = (n) => Math.round(n).toLocaleString('en-US');
-  const lines = [
-    `Instructions (callgrind, \`node --predictable\`; after the warm-up, ${EXTRA_CALLS} more calls, and ${COUNT_STREAMS} streams of ${CHUNKS} chunks instead of 1):`,
-    '',
-    '| variant | instructions / call | added / call | instructions / chunk | added / chunk |',
-    '|---|---:|---:|---:|---:|',
-  ];
-  for (const v of variants) {
-    const c = counts[v];
-    const dash = v === 'baseline';
-    lines.push(
-      `| ${VARIANTS[v]} | ${k(c.call)} | ${dash ? '—' : k(c.call - base.call)} | ${k(c.chunk)} | ${dash ? '—' : k(c.chunk - base.chunk)} |`,
-    );
-  }
-  lines.push('');
-  return lines.join('\n');
-}
 
 /** @ai-sdk/otel's added cost ÷ sprintlens's, same content setting. */
 function ratioTable(variants, timing, counts) {

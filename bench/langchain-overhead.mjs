@@ -41,10 +41,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callgrindInstructionsAsync } from './callgrind.mjs';
+import { cpuTable, instructionsTable, spanInventory } from './overhead-tables.mjs';
 import {
   benchDir,
   benchTelemetry,
-  formatMicros as fmt,
   median,
   repoDir,
   rootRequire,
@@ -124,9 +124,19 @@ async function main(argv) {
   let counts;
   if (callgrind) counts = await callgrindSection(variants, url, inventory);
   server.close();
-  console.log(spanSection(variants, inventory));
-  if (timing !== undefined) console.log(cpuTable(variants, timing, rounds));
-  if (counts !== undefined) console.log(callgrindTable(variants, counts));
+  console.log(
+    spanInventory({ variants, labels: VARIANTS, inventory, unit: 'invoke', noun: 'invocation' }),
+  );
+  if (timing !== undefined) {
+    const heading = `CPU time (µs; median of ${CPU_ROUNDS} rounds per process, then of ${rounds} processes per variant):`;
+    console.log(
+      cpuTable({ variants, labels: VARIANTS, timing, unit: 'invoke', chunks: CHUNKS, heading }),
+    );
+  }
+  if (counts !== undefined) {
+    const heading = `Instructions (callgrind, \`node --predictable\`; after the warm-up, ${COUNT_INVOKES} more invocations, and ${COUNT_STREAMS} streams of ${CHUNKS} chunks instead of 1):`;
+    console.log(instructionsTable({ variants, labels: VARIANTS, counts, unit: 'invoke', heading }));
+  }
   console.log(ratioTable(variants, timing, counts));
 }
 
@@ -206,60 +216,6 @@ async function callgrindSection(variants, url, inventory) {
 }
 
 // ---------------------------------------------------------------- tables
-
-function spanSection(variants, inventory) {
-  const lines = ['What each variant emits (spans of one invocation, then of one stream):', ''];
-  for (const v of variants) {
-    const { invoke, stream } = inventory[v];
-    lines.push(`${VARIANTS[v]}: ${invoke.length} spans per invoke, ${stream.length} per stream`);
-    for (const s of invoke) lines.push(`    ${s}`);
-    if (stream.join() !== invoke.join()) {
-      lines.push('  stream:');
-      for (const s of stream) lines.push(`    ${s}`);
-    }
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-function cpuTable(variants, timing, rounds) {
-  const base = timing.baseline;
-  const lines = [
-    `CPU time (µs; median of ${CPU_ROUNDS} rounds per process, then of ${rounds} processes per variant):`,
-    '',
-    `| variant | µs / invoke | added µs / invoke | µs / stream (${CHUNKS} chunks) | µs / chunk | added µs / chunk |`,
-    '|---|---:|---:|---:|---:|---:|',
-  ];
-  for (const v of variants) {
-    const t = timing[v];
-    const dash = v === 'baseline' || base === undefined;
-    lines.push(
-      `| ${VARIANTS[v]} | ${fmt(t.invoke)} | ${dash ? '—' : fmt(t.invoke - base.invoke)} | ${fmt(t.stream)} | ${t.chunk.toFixed(2)} | ${dash ? '—' : (t.chunk - base.chunk).toFixed(2)} |`,
-    );
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-function callgrindTable(variants, counts) {
-  const base = counts.baseline;
-  const k = (n) => Math.round(n).toLocaleString('en-US');
-  const lines = [
-    `Instructions (callgrind, \`node --predictable\`; after the warm-up, ${COUNT_INVOKES} more invocations, and ${COUNT_STREAMS} streams of ${CHUNKS} chunks instead of 1):`,
-    '',
-    '| variant | instructions / invoke | added / invoke | instructions / chunk | added / chunk |',
-    '|---|---:|---:|---:|---:|',
-  ];
-  for (const v of variants) {
-    const c = counts[v];
-    const dash = v === 'baseline' || base === undefined;
-    lines.push(
-      `| ${VARIANTS[v]} | ${k(c.invoke)} | ${dash ? '—' : k(c.invoke - base.invoke)} | ${k(c.chunk)} | ${dash ? '—' : k(c.chunk - base.chunk)} |`,
-    );
-  }
-  lines.push('');
-  return lines.join('\n');
-}
 
 /** Totals ÷ baseline, and each alternative's added cost ÷ sprintlens's (same content setting). */
 function ratioTable(variants, timing, counts) {

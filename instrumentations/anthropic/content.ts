@@ -1,5 +1,6 @@
 import { partsText } from '../genai/content';
-import type { ChatMessage, ContentCapture, MessagePart } from '../genai';
+import type { ContentCapture, MessagePart } from '../genai';
+import { blockInputMessages, blockOutputMessages } from '../genai/block-messages';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
 
@@ -12,31 +13,18 @@ export function systemInstructions(body: Json, content: ContentCapture): string 
   return parts.length === 0 ? undefined : content.json(parts);
 }
 
-/** Request messages in the conventions' message shape (content redacted, truncated). */
+/** Request `messages` as `gen_ai.input.messages` (`undefined` when there is no array). */
 export function inputMessages(body: Json, content: ContentCapture): string | undefined {
-  if (!Array.isArray(body.messages)) return undefined;
-  const out: ChatMessage[] = [];
-  for (const raw of body.messages) {
-    const message = asObject(raw);
-    if (message === undefined) continue;
-    const parts: MessagePart[] = [];
-    addBlocks(parts, message.content, content);
-    out.push({ role: asString(message.role) ?? 'user', parts });
-  }
-  return content.json(out);
+  return blockInputMessages(body.messages, addBlocks, content);
 }
 
-/** The assistant's reply (text, thinking and tool_use blocks) as `gen_ai.output.messages`. */
+/** The assistant's reply blocks as `gen_ai.output.messages`. */
 export function outputMessages(
   blocks: unknown,
   finishReason: string | undefined,
   content: ContentCapture,
 ): string {
-  const parts: MessagePart[] = [];
-  addBlocks(parts, blocks, content);
-  const message: ChatMessage = { role: 'assistant', parts };
-  if (finishReason !== undefined) message.finish_reason = finishReason;
-  return content.json([message]);
+  return blockOutputMessages(blocks, finishReason, addBlocks, content);
 }
 
 /**

@@ -2,7 +2,8 @@
  * Converse content blocks (also Amazon Nova's `InvokeModel` body, which uses the same blocks) in
  * the conventions' message shape, every string redacted and truncated by `ContentCapture`.
  */
-import type { ChatMessage, ContentCapture, MessagePart } from '../genai';
+import type { ContentCapture, MessagePart } from '../genai';
+import { blockInputMessages, blockOutputMessages } from '../genai/block-messages';
 import { asObject, asString } from '../genai/narrow';
 import type { Json } from '../genai/narrow';
 
@@ -15,16 +16,7 @@ export function systemInstructions(system: unknown, content: ContentCapture): st
 
 /** Request `messages` as `gen_ai.input.messages` (`undefined` when there is no array). */
 export function inputMessages(messages: unknown, content: ContentCapture): string | undefined {
-  if (!Array.isArray(messages)) return undefined;
-  const out: ChatMessage[] = [];
-  for (const raw of messages) {
-    const message = asObject(raw);
-    if (message === undefined) continue;
-    const parts: MessagePart[] = [];
-    addBlocks(parts, message.content, content);
-    out.push({ role: asString(message.role) ?? 'user', parts });
-  }
-  return content.json(out);
+  return blockInputMessages(messages, addBlocks, content);
 }
 
 /** The assistant's reply blocks as `gen_ai.output.messages`. */
@@ -33,11 +25,7 @@ export function outputMessages(
   finishReason: string | undefined,
   content: ContentCapture,
 ): string {
-  const parts: MessagePart[] = [];
-  addBlocks(parts, blocks, content);
-  const message: ChatMessage = { role: 'assistant', parts };
-  if (finishReason !== undefined) message.finish_reason = finishReason;
-  return content.json([message]);
+  return blockOutputMessages(blocks, finishReason, addBlocks, content);
 }
 
 /**
