@@ -27,10 +27,14 @@ import { reportInternal } from '../genai/safe';
 import type { GenAiTelemetry, StreamOutcome } from '../genai';
 import { setFrameworkModelRun } from '../genai/framework-run';
 import type { FrameworkModelRun } from '../genai/framework-run';
+import { parseModelId } from '../bedrock/model-id';
 import { errorTypeOf, markFailed } from './errors';
 import { ATTR_USAGE_REASONING_OUTPUT_TOKENS, ATTR_USAGE_SOURCE } from './names';
 import { providerName } from './provider-name';
 import type { AiUsage } from './usage';
+
+/** `gen_ai.provider.name` of Bedrock (see provider-name.ts). */
+const BEDROCK = 'aws.bedrock';
 
 /** What a model call is, when it starts. */
 export interface ModelCallStart {
@@ -186,7 +190,10 @@ export class ModelCallRun implements FrameworkModelRun, AiUsage {
     setDefined(span, ATTR_USAGE_CACHE_WRITE_INPUT_TOKENS, this.cacheWriteTokens);
     setDefined(span, ATTR_USAGE_REASONING_OUTPUT_TOKENS, this.reasoningTokens);
     // Bill the model the server says it ran; fall back to the requested name.
-    const cost = telemetry.prices.cost(this.responseModel ?? this.requestModel, this);
+    const cost = telemetry.prices.cost(
+      priceName(this.provider, this.responseModel ?? this.requestModel),
+      this,
+    );
     setDefined(span, ATTR_COST_USD, cost);
     if (this.streamed) setDefined(span, ATTR_STREAM_TIME_TO_FIRST_TOKEN, this.timeToFirstToken);
     if (telemetry.content !== undefined) {
@@ -227,6 +234,16 @@ export class ModelCallRun implements FrameworkModelRun, AiUsage {
     this.serverAddress = server?.address;
     this.serverPort = server?.port;
   }
+}
+
+/**
+ * The name `model` is priced under. Bedrock model ids (through `@ai-sdk/amazon-bedrock`) carry
+ * a geography prefix and a version suffix (`us.anthropic.claude-sonnet-4-5-20250929-v1:0`):
+ * priced as the Bedrock instrumentation prices them.
+ */
+function priceName(provider: string, model: string | undefined): string | undefined {
+  if (model === undefined || provider !== BEDROCK) return model;
+  return parseModelId(model).priceName ?? model;
 }
 
 /** Servers of request origins seen (an app calls a handful: each parsed once). */

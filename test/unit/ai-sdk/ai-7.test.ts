@@ -250,6 +250,22 @@ describe('ai 7: the telemetry integration', () => {
     });
   });
 
+  it('Bedrock models through @ai-sdk/amazon-bedrock are priced as Bedrock names them', async () => {
+    await ai.generateText({
+      model: model({
+        provider: 'amazon-bedrock',
+        modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        doGenerate: { ...TEXT, response: undefined },
+      }),
+      prompt: 'x',
+    });
+    const chat = one('chat us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(chat.attributes['gen_ai.provider.name']).toBe('aws.bedrock');
+    // A geography profile: the regional price of its base model.
+    const cost = (90 * 3.3 + 10 * 0.33 + 20 * 16.5) / 1e6;
+    expect(chat.attributes['sprintlens.cost.usd']).toBeCloseTo(cost, 15);
+  });
+
   it('an experiment item’s tally gets each model call once; a response id finds its chat span', async () => {
     const tally = new UsageTally();
     await context.with(withUsageTally(context.active(), tally), () =>
