@@ -3,18 +3,25 @@
 //   baseline          the SDK alone
 //   sprintlens-off    sprintlens's `google-genai` instrumentation, content capture off
 //   sprintlens-on     the same, content capture on
-// No alternative instruments @google/genai: @traceloop/instrumentation-vertexai hooks
+//   traceloop-off     @traceloop/instrumentation-google-generativeai, `traceContent: false`
+//   traceloop-on      the same, `traceContent: true` (its default)
+// The one alternative that instruments @google/genai is Traceloop's google-generativeai package,
+// and for 1.x only (its module definition: `>=1.0.0 <2.0.0`): it wraps the `GoogleGenAI` export,
+// so each client made afterwards gets its `models.generateContent` / `generateContentStream`
+// replaced. Its variants run end to end only, and only on a 1.x SDK (`--genai-dir`): the hot
+// path's fake is modelled on the internals sprintlens wraps, not on an SDK version Traceloop
+// accepts. @traceloop/instrumentation-vertexai hooks
 // @google-cloud/vertexai and @google-cloud/aiplatform only (its module definitions), so it sees
 // none of these calls.
 //
 // A/B in one process: each process loads two copies of the SDK (the module loaded twice, so two
 // `Models` classes), leaves one alone (the baseline) and patches the other through the
-// instrumentation's module definition (content off in some processes, on in others); both are
-// warmed up alike. Comparing inside one process, with the same code loaded and the same heap,
-// removes what differs between processes (JIT decisions, heap layout), which on the real SDK was
-// larger than the instrumentation's own cost. Same pipeline for all (see benchTelemetry): traces,
-// metrics and logs into no-op exporters, AsyncLocalStorage context; the instrumentation enabled
-// (the usage ledger held, as in an app).
+// instrumentation's module definition (one variant per process); both are warmed up alike.
+// Comparing inside one process, with the same code loaded and the same heap, removes what
+// differs between processes (JIT decisions, heap layout), which on the real SDK was larger than
+// the instrumentation's own cost. Same pipeline for all (see benchTelemetry): traces, metrics
+// and logs into no-op exporters, AsyncLocalStorage context; the instrumentation enabled (for
+// sprintlens, the usage ledger held, as in an app).
 //
 // Two paths:
 //   end to end: the real SDK (CommonJS build) against a local Gemini-format server living in this
@@ -22,7 +29,7 @@
 //     usage on every chunk as the API sends it);
 //   hot path: an SDK-shaped `Models` without network, whose public arrow functions delegate to
 //     prototype methods answering with a ready response or an async generator of chunks (what
-//     the instrumentation wraps).
+//     the sprintlens instrumentation wraps).
 // Two measures of each:
 //   CPU time: the two copies interleaved over rounds in each process (a forced GC before each
 //     batch); per process the median over rounds of the instrumented copy minus the baseline,
@@ -34,16 +41,21 @@
 //     a shared machine, where CPU time is not.
 //
 // Usage: npm run build && node_modules/.bin/node bench/google-genai-overhead.mjs [processes]
-//        [--cpu|--callgrind]
-//        (BENCH_PACKAGE_DIR=<dir>: the sprintlens build under <dir>/dist instead of this repo's;
+//        [--cpu|--callgrind|--show-spans] [--path hot|e2e] [--genai-dir DIR]
+//        (--show-spans: each variant's span of one call and of one stream, end to end, instead
+//         of measuring; --path: that path only; --genai-dir DIR: the @google/genai under
+//         DIR/node_modules instead of this repo's, e.g. test/versions/google-genai-1;
+//         BENCH_PACKAGE_DIR=<dir>: the sprintlens build under <dir>/dist instead of this repo's;
 //         BENCH_ROUNDS=<n>: CPU rounds per process, default 9)
 /* global setImmediate */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callgrindInstructionsAsync } from './callgrind.mjs';
 import {
+  benchDir,
   benchTelemetry,
   formatMicros as fmt,
   median,
@@ -57,6 +69,8 @@ const VARIANTS = {
   baseline: '@google/genai alone (baseline)',
   'sprintlens-off': 'sprintlens, content capture off',
   'sprintlens-on': 'sprintlens, content capture on',
+  'traceloop-off': 'Traceloop google-generativeai, traceContent false',
+  'traceloop-on': 'Traceloop google-generativeai, traceContent true',
 };
 const PATHS = {
   hot: 'Hot path (SDK-shaped Models, no network)',
@@ -85,61 +99,136 @@ const WORK = {
     warmStreams: 15,
   },
 };
-/** The instrumented variants (each measured against the baseline copy of its own processes). */
-const INSTRUMENTED = ['sprintlens-off', 'sprintlens-on'];
+const SPRINTLENS = ['sprintlens-off', 'sprintlens-on'];
+const TRACELOOP = ['traceloop-off', 'traceloop-on'];
+const TRACELOOP_PACKAGE = '@traceloop/instrumentation-google-generativeai';
 const CPU_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 
 const here = fileURLToPath(import.meta.url);
 /** The sprintlens package whose build is measured. */
 const packageDir = process.env.BENCH_PACKAGE_DIR ?? repoDir;
+const argv = process.argv.slice(2);
+/** The @google/genai measured: under `--genai-dir DIR` (children are given the same), or ours. */
+const genaiDir = option('--genai-dir') === undefined ? undefined : resolve(option('--genai-dir'));
+const sdkRequire =
+  genaiDir === undefined ? rootRequire : createRequire(join(genaiDir, 'package.json'));
+const sdkArgs = genaiDir === undefined ? [] : ['--genai-dir', genaiDir];
+/** Requires from bench/node_modules (the alternatives). */
+const benchRequire = createRequire(join(benchDir, 'package.json'));
 
-if (process.argv[2] === '--cpu-child') {
-  await cpuChild(process.argv[3], process.argv[4], process.argv[5]);
-} else if (process.argv[2] === '--count-child') {
-  const [path, url, variant, copy, workload] = process.argv.slice(3);
+if (argv[0] === '--cpu-child') {
+  await cpuChild(argv[1], argv[2], argv[3]);
+} else if (argv[0] === '--count-child') {
+  const [path, url, variant, copy, workload] = argv.slice(1);
   await countChild(path, url, variant, copy, workload);
-} else await main(process.argv.slice(2));
+} else if (argv[0] === '--spans-child') {
+  await spansChild(argv[1], argv[2], argv[3]);
+} else await main();
+
+/** The value after `name` on the command line, if any. */
+function option(name) {
+  const i = argv.indexOf(name);
+  return i === -1 ? undefined : argv[i + 1];
+}
+
+/** The version of the @google/genai that `sdkRequire` loads. */
+function sdkVersion() {
+  const main = sdkRequire.resolve('@google/genai');
+  const marker = `${sep}node_modules${sep}@google${sep}genai${sep}`;
+  const dir = main.slice(0, main.lastIndexOf(marker) + marker.length);
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+}
+
+/** Whether Traceloop's module definition (`>=1.0.0 <2.0.0`) accepts this @google/genai. */
+function traceloopAccepts(version) {
+  return version.split('.')[0] === '1';
+}
+
+/**
+ * The instrumented variants of `path`, each measured against the baseline copy of its own
+ * processes: Traceloop's end to end only, and only where its module definition applies.
+ */
+function instrumentedVariants(path, version) {
+  return path === 'e2e' && traceloopAccepts(version) ? [...SPRINTLENS, ...TRACELOOP] : SPRINTLENS;
+}
 
 // ---------------------------------------------------------------- orchestrator
 
-async function main(argv) {
+async function main() {
   const cpu = !argv.includes('--callgrind');
   const callgrind = !argv.includes('--cpu');
   const processes = Number(argv.find((a) => /^\d+$/.test(a)) ?? 5);
+  const paths = option('--path') === undefined ? Object.keys(PATHS) : [option('--path')];
+  if (paths.some((path) => PATHS[path] === undefined)) {
+    console.error(`--path: one of ${Object.keys(PATHS).join(', ')}`);
+    process.exit(1);
+  }
   if (!existsSync(join(packageDir, 'dist/src/index.js'))) {
     console.error('dist/ missing: run `npm run build` first');
     process.exit(1);
   }
   const server = await startServer();
   const url = `http://127.0.0.1:${server.address().port}`;
-  const version = JSON.parse(
-    readFileSync(join(repoDir, 'node_modules/@google/genai/package.json'), 'utf8'),
-  ).version;
+  const version = sdkVersion();
+  if (argv.includes('--show-spans')) {
+    await showSpans(url, version);
+    server.close();
+    return;
+  }
   const results = {};
-  for (const path of Object.keys(PATHS)) {
+  for (const path of paths) {
+    const variants = instrumentedVariants(path, version);
     results[path] = {
-      timing: cpu ? await cpuSection(path, url, processes) : undefined,
-      counts: callgrind ? await callgrindSection(path, url) : undefined,
+      variants,
+      timing: cpu ? await cpuSection(path, url, processes, variants) : undefined,
+      counts: callgrind ? await callgrindSection(path, url, variants) : undefined,
     };
   }
   server.close();
   console.log(`Node ${process.version}; @google/genai ${version}`, '');
-  for (const [path, { timing, counts }] of Object.entries(results)) {
+  console.log(`${traceloopNote(version, paths)}\n`);
+  for (const [path, { variants, timing, counts }] of Object.entries(results)) {
     console.log(`### ${PATHS[path]}`, '');
-    if (timing !== undefined) console.log(cpuTable(path, timing, processes));
-    if (counts !== undefined) console.log(callgrindTable(path, counts));
+    if (timing !== undefined) console.log(cpuTable(path, timing, processes, variants));
+    if (counts !== undefined) console.log(callgrindTable(path, counts, variants));
   }
 }
 
-async function cpuSection(path, url, processes) {
-  const runs = Object.fromEntries(INSTRUMENTED.map((v) => [v, []]));
+/** Whether Traceloop's variants were measured here, and why not if they were not. */
+function traceloopNote(version, paths) {
+  if (!traceloopAccepts(version)) {
+    return `Traceloop (${TRACELOOP_PACKAGE}) not measured: its module definition covers @google/genai >=1.0.0 <2.0.0 only (a 1.x SDK: --genai-dir test/versions/google-genai-1).`;
+  }
+  if (!paths.includes('e2e')) {
+    return `Traceloop (${TRACELOOP_PACKAGE}) not measured: end to end only.`;
+  }
+  const { version: traceloop } = benchRequire(`${TRACELOOP_PACKAGE}/package.json`);
+  return `Traceloop: ${TRACELOOP_PACKAGE} ${traceloop}, end to end only (its module definition covers @google/genai >=1.0.0 <2.0.0 only); each client made from its patched \`GoogleGenAI\`.`;
+}
+
+/** Each instrumented variant's spans for one call and one stream of 3 chunks, end to end. */
+async function showSpans(url, version) {
+  console.log(`Node ${process.version}; @google/genai ${version}\n`);
+  for (const variant of instrumentedVariants('e2e', version)) {
+    const spans = await runJsonChild({
+      name: `e2e ${variant} spans`,
+      script: here,
+      args: ['--spans-child', 'e2e', url, variant, ...sdkArgs],
+    });
+    console.log(`### ${VARIANTS[variant]} (${variant})\n`);
+    console.log(`\`\`\`json\n${JSON.stringify(spans, null, 2)}\n\`\`\`\n`);
+  }
+}
+
+async function cpuSection(path, url, processes, variants) {
+  const runs = Object.fromEntries(variants.map((v) => [v, []]));
   for (let p = 0; p < processes; p++) {
-    for (const variant of INSTRUMENTED) {
+    for (const variant of variants) {
       runs[variant].push(
         await runJsonChild({
           name: `${path} ${variant} cpu`,
           script: here,
-          args: ['--cpu-child', path, url, variant],
+          args: ['--cpu-child', path, url, variant, ...sdkArgs],
           nodeOptions: ['--expose-gc'],
         }),
       );
@@ -147,11 +236,11 @@ async function cpuSection(path, url, processes) {
     }
   }
   process.stderr.write('\n');
-  const out = { spans: runs[INSTRUMENTED[0]][0].spans };
+  const out = { spans: Object.fromEntries(variants.map((v) => [v, runs[v][0].spans])) };
   const keys = ['call', 'stream', 'chunk', 'addedCall', 'addedChunk'];
-  const baselines = INSTRUMENTED.flatMap((v) => runs[v].map((r) => r.baseline));
+  const baselines = variants.flatMap((v) => runs[v].map((r) => r.baseline));
   out.baseline = Object.fromEntries(keys.map((k) => [k, median(baselines.map((b) => b[k]))]));
-  for (const v of INSTRUMENTED) {
+  for (const v of variants) {
     out[v] = Object.fromEntries(
       keys.map((k) => [k, median(runs[v].map((r) => r.instrumented[k]))]),
     );
@@ -159,10 +248,12 @@ async function cpuSection(path, url, processes) {
   return out;
 }
 
-async function callgrindSection(path, url) {
+async function callgrindSection(path, url, variants) {
   const count = (variant, copy, workload) =>
     callgrindInstructionsAsync(
-      ['--expose-gc', here, '--count-child', path, url, variant, copy, workload].map(String),
+      ['--expose-gc', here, '--count-child', path, url, variant, copy, workload, ...sdkArgs].map(
+        String,
+      ),
     );
   const { countCalls, countStreams } = WORK[path];
   const per = (r) => ({
@@ -170,7 +261,7 @@ async function callgrindSection(path, url) {
     chunk: (r.long - r.short) / countStreams / (CHUNKS - 1),
   });
   const out = {};
-  for (const variant of INSTRUMENTED) {
+  for (const variant of variants) {
     const raw = { baseline: {}, instrumented: {} };
     for (const copy of ['baseline', 'instrumented']) {
       for (const workload of ['calls', 'long', 'short']) {
@@ -195,7 +286,7 @@ async function callgrindSection(path, url) {
       out[variant].chunk = out.baseline.chunk + out[variant].addedChunk;
     }
   }
-  for (const variant of INSTRUMENTED) {
+  for (const variant of variants) {
     out[variant].call ??= out.baseline.call + out[variant].addedCall;
     out[variant].chunk ??= out.baseline.chunk + out[variant].addedChunk;
   }
@@ -204,7 +295,7 @@ async function callgrindSection(path, url) {
 
 // ---------------------------------------------------------------- tables
 
-function cpuTable(path, timing, processes) {
+function cpuTable(path, timing, processes, variants) {
   const { calls, streams } = WORK[path];
   const lines = [
     `CPU time (µs; ${calls} calls and ${streams} streams of each length per copy and round, ${CPU_ROUNDS} rounds per process; medians over rounds, then over ${processes} processes per instrumented variant; the baseline over all of them):`,
@@ -212,18 +303,22 @@ function cpuTable(path, timing, processes) {
     `| variant | µs / call | added µs / call | µs / stream (${CHUNKS} chunks) | µs / chunk | added µs / chunk |`,
     '|---|---:|---:|---:|---:|---:|',
   ];
-  for (const v of ['baseline', ...INSTRUMENTED]) {
+  for (const v of ['baseline', ...variants]) {
     const t = timing[v];
     const dash = v === 'baseline';
     lines.push(
       `| ${VARIANTS[v]} | ${fmt(t.call)} | ${dash ? '—' : fmt(t.addedCall)} | ${fmt(t.stream)} | ${t.chunk.toFixed(2)} | ${dash ? '—' : t.addedChunk.toFixed(2)} |`,
     );
   }
-  lines.push('', `Spans per call: ${timing.spans}.`, '');
+  lines.push('', `Spans per call: ${timing.spans[variants[0]].call}.`, '');
+  if (variants.some((v) => TRACELOOP.includes(v))) {
+    const each = variants.map((v) => `${v} ${timing.spans[v].call} / ${timing.spans[v].stream}`);
+    lines.push(`Spans per call / per stream of ${CHUNKS} chunks: ${each.join(', ')}.`, '');
+  }
   return lines.join('\n');
 }
 
-function callgrindTable(path, counts) {
+function callgrindTable(path, counts, variants) {
   const { countCalls, countStreams } = WORK[path];
   const base = counts.baseline;
   const k = (n) => Math.round(n).toLocaleString('en-US');
@@ -234,7 +329,7 @@ function callgrindTable(path, counts) {
     '| variant | instructions / call | added / call | instructions / chunk | added / chunk |',
     '|---|---:|---:|---:|---:|',
   ];
-  for (const v of ['baseline', ...INSTRUMENTED]) {
+  for (const v of ['baseline', ...variants]) {
     const c = counts[v];
     const dash = v === 'baseline';
     lines.push(
@@ -308,36 +403,38 @@ function response(text, answered, finishReason) {
  * `variant`, enabled next, neither finds it among the copies already loaded nor sees it through
  * its require hook; then the instrumented copy, loaded after it as in an app (the real SDK is
  * patched by the require hook; the fake, never required, through the module definition). Per
- * copy, `call()` and `stream(chunks)` (resolving with the number of chunks read).
+ * copy, `call()` and `stream(chunks)` (resolving with the number of chunks read); each client is
+ * made from its copy's exports after the patch, as an app that starts tracing first does.
  */
 function setUp(path, url, variant, telemetryOptions = {}) {
+  const traceloop = TRACELOOP.includes(variant);
+  if (traceloop && path === 'hot') throw new Error(`${variant}: end to end only`);
   const { api, tracerProvider, meterProvider, loggerProvider, exported } =
     benchTelemetry(telemetryOptions);
   api.trace.setGlobalTracerProvider(tracerProvider);
   api.metrics.setGlobalMeterProvider(meterProvider);
+  const version = path === 'hot' ? '3.3.0' : sdkVersion();
   const loadCopy = () => {
     if (path === 'hot') return fakeSdk();
-    const file = rootRequire.resolve('@google/genai');
-    delete rootRequire.cache[file];
-    const copy = rootRequire('@google/genai');
+    const file = sdkRequire.resolve('@google/genai');
+    delete sdkRequire.cache[file];
+    const copy = sdkRequire('@google/genai');
     // Out of the cache again: nothing later finds this copy by its file.
-    delete rootRequire.cache[file];
+    delete sdkRequire.cache[file];
     return copy;
   };
   const baselineSdk = loadCopy();
-  const { GoogleGenAIInstrumentation } = rootRequire(
-    join(packageDir, 'dist/instrumentations/google-genai/index.js'),
-  );
-  const instrumentation = new GoogleGenAIInstrumentation({
-    captureContent: variant === 'sprintlens-on',
-  });
+  const instrumentation = instrumentationOf(variant);
   instrumentation.setTracerProvider(tracerProvider);
   instrumentation.setMeterProvider(meterProvider);
   if (loggerProvider !== undefined) instrumentation.setLoggerProvider?.(loggerProvider);
   const instrumentedSdk = loadCopy();
   // The real SDK is patched already (require hook); patching again changes nothing.
-  instrumentation.getModuleDefinitions()[0].patch(instrumentedSdk, '3.3.0');
-  const wrapped = (sdk) => sdk.Models.prototype.generateContentInternal.__wrapped === true;
+  instrumentation.getModuleDefinitions()[0].patch(instrumentedSdk, version);
+  // sprintlens wraps `Models.prototype` internals; Traceloop the `GoogleGenAI` export.
+  const wrapped = traceloop
+    ? (sdk) => sdk.GoogleGenAI.__wrapped === true
+    : (sdk) => sdk.Models.prototype.generateContentInternal.__wrapped === true;
   if (wrapped(baselineSdk) || !wrapped(instrumentedSdk)) {
     throw new Error('the baseline copy must be left alone and the other one patched');
   }
@@ -380,6 +477,18 @@ function setUp(path, url, variant, telemetryOptions = {}) {
     await loggerProvider?.shutdown();
   };
   return { benches, shutdown, exported, tracerProvider };
+}
+
+/** The instrumentation of `variant`, made (and so enabled: its require hook set) now. */
+function instrumentationOf(variant) {
+  if (TRACELOOP.includes(variant)) {
+    const { GenAIInstrumentation } = benchRequire(TRACELOOP_PACKAGE);
+    return new GenAIInstrumentation({ traceContent: variant === 'traceloop-on' });
+  }
+  const { GoogleGenAIInstrumentation } = rootRequire(
+    join(packageDir, 'dist/instrumentations/google-genai/index.js'),
+  );
+  return new GoogleGenAIInstrumentation({ captureContent: variant === 'sprintlens-on' });
 }
 
 /**
@@ -446,11 +555,18 @@ async function cpuChild(path, url, variant) {
     const n = await bench.stream(CHUNKS);
     if (n !== CHUNKS) throw new Error(`${copy}: a stream gave ${n} chunks, not ${CHUNKS}`);
   }
-  await tracerProvider.forceFlush();
-  const before = exported.spans;
-  await benches.instrumented.call();
-  await tracerProvider.forceFlush();
-  const spans = exported.spans - before;
+  // Spans the instrumented copy exports for one call and for one stream.
+  const spansOf = async (work) => {
+    await tracerProvider.forceFlush();
+    const before = exported.spans;
+    await work();
+    await tracerProvider.forceFlush();
+    return exported.spans - before;
+  };
+  const spans = {
+    call: await spansOf(() => benches.instrumented.call()),
+    stream: await spansOf(() => benches.instrumented.stream(CHUNKS)),
+  };
   const copies = Object.keys(benches);
   const rounds = Object.fromEntries(copies.map((c) => [c, []]));
   for (let round = 0; round < CPU_ROUNDS; round++) {
@@ -483,6 +599,33 @@ async function cpuChild(path, url, variant) {
       instrumented: summary('instrumented'),
     }) + '\n',
   );
+}
+
+/** What the instrumented copy exports for one call and one stream of 3 chunks (the baseline: none). */
+async function spansChild(path, url, variant) {
+  const batches = [];
+  const { benches, shutdown, tracerProvider } = setUp(path, url, variant, {
+    onSpans: (batch) => batches.push(...batch),
+  });
+  const spansOf = async (work) => {
+    await work();
+    await tracerProvider.forceFlush();
+    return batches.splice(0).map((span) => ({
+      name: span.name,
+      kind: span.kind,
+      status: span.status,
+      attributes: span.attributes,
+      events: span.events.map((event) => event.name),
+    }));
+  };
+  const call = await spansOf(() => benches.instrumented.call());
+  const stream = await spansOf(() => benches.instrumented.stream(3));
+  const baseline = await spansOf(async () => {
+    await benches.baseline.call();
+    await benches.baseline.stream(3);
+  });
+  await shutdown();
+  process.stdout.write(JSON.stringify({ call, stream, baselineSpans: baseline.length }) + '\n');
 }
 
 async function countChild(path, url, variant, copy, workload) {
