@@ -35,7 +35,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { callgrindInstructionsAsync } from './callgrind.mjs';
-import { cpuTable, instructionsTable, spanInventory } from './overhead-tables.mjs';
+import { cpuRounds, cpuTable, instructionsTable, spanInventory } from './overhead-common.mjs';
 import {
   benchDir,
   benchTelemetry,
@@ -108,7 +108,7 @@ async function main(argv) {
   const inventory = {};
   let timing;
   if (cpu) {
-    timing = await cpuSection(variants, url, rounds);
+    timing = await cpuRounds({ variants, url, rounds, script: here, unit: 'call' });
     for (const v of variants) inventory[v] = timing[v].inventory;
   }
   let counts;
@@ -145,29 +145,6 @@ function packageDir(require, name) {
     0,
     entry.lastIndexOf(`/node_modules/${name}/`) + `/node_modules/${name}`.length,
   );
-}
-
-async function cpuSection(variants, url, rounds) {
-  const runs = Object.fromEntries(variants.map((v) => [v, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const variant of variants) {
-      runs[variant].push(
-        await runJsonChild({ name: variant, script: here, args: ['--child', variant, url] }),
-      );
-      process.stderr.write('.');
-    }
-  }
-  process.stderr.write('\n');
-  const out = {};
-  for (const v of variants) {
-    out[v] = {
-      call: median(runs[v].map((r) => r.call)),
-      chunk: median(runs[v].map((r) => r.chunk)),
-      stream: median(runs[v].map((r) => r.stream)),
-      inventory: runs[v][0].inventory,
-    };
-  }
-  return out;
 }
 
 async function callgrindSection(variants, url, inventory) {

@@ -41,7 +41,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callgrindInstructionsAsync } from './callgrind.mjs';
-import { cpuTable, instructionsTable, spanInventory } from './overhead-tables.mjs';
+import { cpuRounds, cpuTable, instructionsTable, spanInventory } from './overhead-common.mjs';
 import {
   benchDir,
   benchTelemetry,
@@ -118,7 +118,7 @@ async function main(argv) {
   const inventory = {};
   let timing;
   if (cpu) {
-    timing = await cpuSection(variants, url, rounds);
+    timing = await cpuRounds({ variants, url, rounds, script: here, unit: 'invoke' });
     for (const v of variants) inventory[v] = timing[v].inventory;
   }
   let counts;
@@ -156,29 +156,6 @@ function versions() {
     `@traceloop/instrumentation-langchain ${version(benchRequire, '@traceloop/instrumentation-langchain')},`,
     `@arizeai/openinference-instrumentation-langchain ${version(benchRequire, '@arizeai/openinference-instrumentation-langchain')}`,
   ].join(' ');
-}
-
-async function cpuSection(variants, url, rounds) {
-  const runs = Object.fromEntries(variants.map((v) => [v, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const variant of variants) {
-      runs[variant].push(
-        await runJsonChild({ name: variant, script: here, args: ['--child', variant, url] }),
-      );
-      process.stderr.write('.');
-    }
-  }
-  process.stderr.write('\n');
-  const out = {};
-  for (const v of variants) {
-    out[v] = {
-      invoke: median(runs[v].map((r) => r.invoke)),
-      chunk: median(runs[v].map((r) => r.chunk)),
-      stream: median(runs[v].map((r) => r.stream)),
-      inventory: runs[v][0].inventory,
-    };
-  }
-  return out;
 }
 
 async function callgrindSection(variants, url, inventory) {

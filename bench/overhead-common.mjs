@@ -1,8 +1,8 @@
-// Markdown tables shared by the per-call/per-chunk overhead benchmarks (ai-sdk, langchain): the
-// spans each variant emits, CPU time and instruction counts, each with the added cost over the
-// `baseline` variant. `unit` names what one operation is (`call`, `invoke`): the key of the
+// What the per-call/per-chunk overhead benchmarks (ai-sdk, langchain) share: their CPU rounds, and
+// their Markdown tables of the spans each variant emits, CPU time and instruction counts, each
+// with the added cost over the `baseline` variant. `unit` names what one operation is (`call`, `invoke`): the key of the
 // per-operation figure in each variant's measures and the word in the column headers.
-import { formatMicros as fmt } from './llm-bench-support.mjs';
+import { formatMicros as fmt, median, runJsonChild } from './llm-bench-support.mjs';
 
 const count = (n) => Math.round(n).toLocaleString('en-US');
 
@@ -60,4 +60,33 @@ export function instructionsTable({ variants, labels, counts, unit, heading }) {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * The CPU section of an overhead benchmark: `rounds` rounds of one child process per variant
+ * (`script --child <variant> <url>`, printing its JSON measures), then per variant the median
+ * over the rounds of the per-`unit`, per-chunk and per-stream times, and the span inventory of
+ * its first run.
+ */
+export async function cpuRounds({ variants, url, rounds, script, unit }) {
+  const runs = Object.fromEntries(variants.map((v) => [v, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of variants) {
+      runs[variant].push(
+        await runJsonChild({ name: variant, script, args: ['--child', variant, url] }),
+      );
+      process.stderr.write('.');
+    }
+  }
+  process.stderr.write('\n');
+  const out = {};
+  for (const v of variants) {
+    out[v] = {
+      [unit]: median(runs[v].map((r) => r[unit])),
+      chunk: median(runs[v].map((r) => r.chunk)),
+      stream: median(runs[v].map((r) => r.stream)),
+      inventory: runs[v][0].inventory,
+    };
+  }
+  return out;
 }
