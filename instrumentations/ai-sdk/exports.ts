@@ -6,9 +6,10 @@
  *   `embedMany` pass it on by default, with our translating tracer (legacy-tracer.ts). The app's
  *   choice wins: a call with `isEnabled: false` is left alone, and so is one that brings its own
  *   `tracer` (its spans go where the app sends them, as the SDK records them).
- * - `ai` 7 traces every call through the telemetry integration (integration.ts); only
- *   `streamText` and `streamObject` are wrapped, to see the app stop reading their streams
- *   (stream-watch.ts).
+ * - `ai` 7 traces every call through the telemetry integration (integration.ts). `streamText`
+ *   and `streamObject` are wrapped to see the app stop reading their streams (stream-watch.ts);
+ *   `generateObject`, `streamObject`, `embed` and `embedMany` to send their model requests in
+ *   their model call's span (model-scope.ts).
  *
  * Every wrapper is a pass-through while the instrumentation is disabled, and calls the original
  * exactly once with the caller's `this`, returning what it returns.
@@ -18,6 +19,7 @@ import { reportInternal } from '../genai/safe';
 import type { GenAiTelemetry } from '../genai';
 import { withStreamWatch } from './call-scope';
 import { LegacyTracer } from './legacy-tracer';
+import { ModelScope, withModelScope } from './model-scope';
 import { AI_FUNCTIONS } from './request-attributes';
 import { StreamWatch } from './stream-watch';
 
@@ -37,7 +39,11 @@ export function aiWrappers(
 ): Record<string, (original: AiFunction) => AiFunction> {
   const wrappers: Record<string, (original: AiFunction) => AiFunction> = {};
   if (major >= 7) {
-    for (const fn of ['streamText', 'streamObject']) wrappers[fn] = watchStreams(hooks);
+    wrappers.streamText = watchStreams(hooks);
+    // No integration hook runs their requests: the model's do… methods are (model-scope.ts).
+    const scoped = modelsInScope(hooks);
+    wrappers.streamObject = (original) => watchStreams(hooks)(scoped(original));
+    for (const fn of ['generateObject', 'embed', 'embedMany']) wrappers[fn] = scoped;
     return wrappers;
   }
   for (const fn of Object.keys(AI_FUNCTIONS)) {
@@ -65,6 +71,41 @@ function watchStreams(hooks: AiHooks): (original: AiFunction) => AiFunction {
       );
       active.install(result);
       return result;
+    };
+}
+
+/**
+ * `ai` 7: runs the call with its model behind a proxy that sends each request in the span of
+ * its model call (model-scope.ts). A model given by id (the global provider resolves it) is
+ * left alone.
+ */
+function modelsInScope(hooks: AiHooks): (original: AiFunction) => AiFunction {
+  return (original) =>
+    function aiModelCall(this: unknown, ...args: unknown[]): unknown {
+      let scope: ModelScope | undefined;
+      let scopedArgs = args;
+      try {
+        const options = args[0] as { model?: unknown } | null | undefined;
+        if (
+          hooks.telemetry() !== undefined &&
+          !telemetryOff(options) &&
+          typeof options === 'object' &&
+          options !== null &&
+          typeof options.model === 'object' &&
+          options.model !== null
+        ) {
+          scope = new ModelScope();
+          scopedArgs = [{ ...options, model: scope.wrap(options.model) }, ...args.slice(1)];
+        }
+      } catch (internal) {
+        reportInternal('AI SDK call', internal);
+        scope = undefined;
+        scopedArgs = args;
+      }
+      if (scope === undefined) return original.apply(this, args);
+      return context.with(withModelScope(context.active(), scope), () =>
+        original.apply(this, scopedArgs),
+      );
     };
 }
 

@@ -22,6 +22,7 @@ import type { GenAiTelemetry } from '../genai';
 import { streamWatchOf } from './call-scope';
 import { captureInput, captureOutput } from './content';
 import type { ModelCallRun } from './model-call';
+import { modelScopeOf } from './model-scope';
 import { isAbortError, OperationRun } from './operation';
 import { AI_FUNCTIONS, functionOf, requestAttributes } from './request-attributes';
 import type { CallSettings } from './request-attributes';
@@ -92,6 +93,7 @@ export class AiSdkIntegration {
       this.calls.set(callId, new CallState(operation));
       operation.onEnded = () => this.calls.delete(callId);
       if (streamed) streamWatchOf(parent)?.attach(operation);
+      modelScopeOf(parent)?.attach(operation);
     });
   }
 

@@ -98,6 +98,9 @@ export class ModelCallRun implements FrameworkModelRun, AiUsage {
   /** The allowlisted context attributes of the call's context, for its metric points. */
   readonly metricContext: Attributes | undefined;
 
+  /** Its request was sent through a model proxy (see OperationRun.claimModelCall). */
+  claimed = false;
+
   private providerCalls = 0;
   private ended = false;
   private readonly startedAt = performance.now();

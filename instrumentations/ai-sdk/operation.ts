@@ -131,6 +131,23 @@ export class OperationRun implements ModelCallOwner, WatchedCall {
     return call;
   }
 
+  /**
+   * The model call whose request is about to be sent (model-scope.ts): the oldest open one not
+   * claimed yet (`embedMany` announces its parallel requests in the order it sends them), else
+   * the one started last (a retry of the same request).
+   */
+  claimModelCall(): ModelCallRun | undefined {
+    let last: ModelCallRun | undefined;
+    for (const call of this.modelCalls) {
+      if (!call.claimed) {
+        call.claimed = true;
+        return call;
+      }
+      last = call;
+    }
+    return last;
+  }
+
   /** The model call started last and still open. */
   openModelCall(): ModelCallRun | undefined {
     let last: ModelCallRun | undefined;

@@ -399,6 +399,24 @@ for (const variant of VARIANTS) {
       expect(rootOf('embed-many').attributes['gen_ai.operation.name']).toBe('invoke_workflow');
     });
 
+    it('generateObject, streamObject, embed, embedMany: each HTTP request under its model call', () => {
+      for (const scenario of ['object', 'stream-object', 'embed', 'embed-many']) {
+        const root = rootOf(scenario);
+        const calls = children(spans, root);
+        const requests = all.filter(
+          (s) => s.traceId === root.traceId && s.scope === '@opentelemetry/instrumentation-undici',
+        );
+        expect(requests.length, scenario).toBeGreaterThan(0);
+        expect(requests.length, scenario).toBe(calls.length);
+        for (const request of requests) {
+          expect(
+            calls.map((s) => s.spanId),
+            scenario,
+          ).toContain(request.parentSpanId);
+        }
+      }
+    });
+
     it('a custom provider calling the openai package: one LLM span, the SDK span carries the usage', () => {
       const root = rootOf('openai-sdk-provider');
       const grouping = inTrace(root, 'acme.chat gpt-4o-mini')[0]!;

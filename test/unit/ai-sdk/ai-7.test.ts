@@ -510,6 +510,110 @@ describe('ai 7: the telemetry integration', () => {
     );
   });
 
+  it('generateObject, streamObject, embed, embedMany: each request runs in its model call’s span', async () => {
+    const seen: { what: string; span: string | undefined }[] = [];
+    const active = (what: string) =>
+      seen.push({ what, span: trace.getActiveSpan()?.spanContext().spanId });
+    const json = { ...TEXT, content: [{ type: 'text', text: '{"city":"Paris"}' }] };
+    const schema = ai.jsonSchema({ type: 'object', properties: { city: { type: 'string' } } });
+    await patched.generateObject({
+      model: model({
+        doGenerate: async () => {
+          active('generateObject');
+          return json;
+        },
+      }),
+      schema,
+      prompt: 'x',
+    });
+    const s = patched.streamObject({
+      model: model({
+        doStream: async () => {
+          active('streamObject');
+          return {
+            stream: mocks.convertArrayToReadableStream(streamParts(['{"city":', '"Paris"}'])),
+          };
+        },
+      }),
+      schema,
+      prompt: 'x',
+    });
+    for await (const partial of s.partialObjectStream) expect(partial).toBeTypeOf('object');
+    expect(await s.object).toEqual({ city: 'Paris' });
+    const embedding = new mocks.MockEmbeddingModelV4({
+      provider: 'openai.embedding',
+      modelId: 'text-embedding-3-small',
+      maxEmbeddingsPerCall: 1,
+      doEmbed: async ({ values }: { values: string[] }) => {
+        active(`embed ${values[0]}`);
+        await settle();
+        return { embeddings: values.map(() => [0.1]), usage: { tokens: 4 }, warnings: [] };
+      },
+    });
+    await patched.embed({ model: embedding, value: 'one' });
+    // Three requests in parallel, one value each: each in its own model call's span.
+    const many = await patched.embedMany({ model: embedding, values: ['a', 'b', 'c'] });
+    expect(many.embeddings).toHaveLength(3);
+    await settle();
+
+    const chats = named('chat gpt-4o-mini');
+    const embeds = named('embeddings text-embedding-3-small');
+    expect(chats).toHaveLength(2);
+    expect(embeds).toHaveLength(4);
+    const spanIds = new Set([...chats, ...embeds].map((x) => x.spanContext().spanId));
+    expect(seen).toHaveLength(6);
+    for (const { what, span } of seen) expect(spanIds.has(span!), what).toBe(true);
+    // One request per span: no model call got two requests, none got none.
+    expect(new Set(seen.map((x) => x.span)).size).toBe(6);
+  });
+
+  it('a frozen model (its request method an own read-only property) is used as it is', async () => {
+    const frozen = Object.freeze(
+      new mocks.MockEmbeddingModelV4({
+        provider: 'openai.embedding',
+        modelId: 'text-embedding-3-small',
+        doEmbed: async () => ({ embeddings: [[0.5]], usage: { tokens: 4 }, warnings: [] }),
+      }),
+    );
+    // A proxy may not return anything else for such a property: reading it must not throw.
+    const result = await patched.embed({ model: frozen, value: 'a' });
+    expect(result.embedding).toEqual([0.5]);
+    expect(one('embeddings text-embedding-3-small').attributes['gen_ai.usage.input_tokens']).toBe(
+      4,
+    );
+  });
+
+  it('a custom object or embedding provider calling an instrumented SDK: one LLM span each', async () => {
+    const json = { ...TEXT, content: [{ type: 'text', text: '{"city":"Paris"}' }] };
+    const schema = ai.jsonSchema({ type: 'object', properties: { city: { type: 'string' } } });
+    await patched.generateObject({
+      model: model({
+        provider: 'acme.chat',
+        doGenerate: async () => {
+          noteProviderCall(context.active());
+          return json;
+        },
+      }),
+      schema,
+      prompt: 'x',
+    });
+    const embedding = new mocks.MockEmbeddingModelV4({
+      provider: 'acme.embedding',
+      modelId: 'acme-embed',
+      doEmbed: async () => {
+        noteProviderCall(context.active());
+        return { embeddings: [[0.1]], usage: { tokens: 4 }, warnings: [] };
+      },
+    });
+    await patched.embed({ model: embedding, value: 'a' });
+    const grouping = spans().filter((x) => x.attributes['sprintlens.usage.source'] === 'provider');
+    expect(grouping.map((x) => x.name).sort()).toEqual([
+      'acme.chat gpt-4o-mini',
+      'acme.embedding acme-embed',
+    ]);
+    for (const x of grouping) expect(x.attributes).not.toHaveProperty('gen_ai.usage.input_tokens');
+  });
+
   it('an instrumented SDK underneath a model call: its span is the LLM call, ours only groups it', async () => {
     const m = model({
       provider: 'acme.chat',

@@ -86,8 +86,11 @@ describe('ai 5/6: telemetry on by default', () => {
     ]);
   });
 
-  it('ai 7 wraps only the streaming functions', () => {
+  it('ai 7 wraps the streaming functions and those whose model requests have no hook', () => {
     expect(Object.keys(aiWrappers(7, { telemetry: () => undefined })).sort()).toEqual([
+      'embed',
+      'embedMany',
+      'generateObject',
       'streamObject',
       'streamText',
     ]);
