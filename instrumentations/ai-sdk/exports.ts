@@ -132,7 +132,7 @@ function enableTelemetry(hooks: AiHooks, streamed: boolean): (original: AiFuncti
  * the call alone (not an options object, telemetry turned off, or the app's own tracer). Content
  * is recorded by the SDK only when capture is on (and the app did not turn it off).
  */
-function withTelemetry(
+export function withTelemetry(
   options: unknown,
   telemetry: GenAiTelemetry,
   streamed: boolean,

@@ -9,6 +9,7 @@ import type { GenAiConfig, GenAiTelemetry } from '../genai';
 import { GenAiInstrumentationBase } from '../genai/instrumentation-base';
 import { holdToolCalls, releaseToolCalls } from '../genai/tool-metrics';
 import type { ToolCalls } from '../genai/tool-metrics';
+import { patchAgents, unpatchAgents } from './agents';
 import { aiWrappers, exportsWith, markWrapper, originalOf } from './exports';
 import type { AiFunction, AiHooks } from './exports';
 import { AiSdkIntegration } from './integration';
@@ -147,6 +148,8 @@ export class AiSdkInstrumentation extends GenAiInstrumentationBase<AiSdkInstrume
       const module = exports as Record<string, unknown>;
       const major = Number.parseInt(version ?? '', 10);
       const wrappers = aiWrappers(Number.isFinite(major) ? major : 7, this.aiHooks());
+      // The agent classes are changed in place (their prototype is the module's own).
+      if (major < 7) patchAgents(module, this.aiHooks());
       if (types.isProxy(exports)) {
         for (const [name, wrap] of Object.entries(wrappers)) {
           if (typeof module[name] !== 'function' || originalOf(module[name]) !== undefined)
@@ -175,6 +178,9 @@ export class AiSdkInstrumentation extends GenAiInstrumentationBase<AiSdkInstrume
    */
   private unpatchAi(exports: unknown): unknown {
     try {
+      if (typeof exports === 'object' && exports !== null) {
+        unpatchAgents(exports as Record<string, unknown>);
+      }
       if (typeof exports === 'object' && exports !== null && types.isProxy(exports)) {
         const module = exports as Record<string, unknown>;
         for (const name of Object.keys(AI_FUNCTIONS)) {

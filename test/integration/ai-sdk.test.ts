@@ -56,6 +56,16 @@ const TRACES: readonly {
     ],
     usage: times(RESPONSES, 2),
   },
+  {
+    scenario: 'agent',
+    tree: [
+      'invoke_agent trip_agent',
+      '  chat gpt-4.1',
+      '  chat gpt-4.1',
+      '  execute_tool get_weather',
+    ],
+    usage: times(RESPONSES, 2),
+  },
   { scenario: 'stream', tree: ['invoke_agent streamText', '  chat gpt-4o-mini'], usage: RESPONSES },
   {
     scenario: 'stream-tools',
