@@ -23,6 +23,23 @@ function usd(value: number): string {
   return `$${value.toFixed(value !== 0 && Math.abs(value) < 0.01 ? 6 : 4)}`;
 }
 
+/**
+ * A cost that leaves out the calls without one: `unknown` when no call had one, else the sum
+ * with how many were left out (a lower bound, never a guessed total).
+ */
+function cost(
+  usdTotal: number,
+  calls: number,
+  withoutCost: number,
+  form: 'long' | 'short',
+): string {
+  if (withoutCost === 0) return usd(usdTotal);
+  if (withoutCost === calls) return form === 'long' ? 'cost unknown' : 'unknown';
+  return form === 'long'
+    ? `${usd(usdTotal)} + ${plural(withoutCost, 'call')} without a cost`
+    : `${usd(usdTotal)} + ${withoutCost}?`;
+}
+
 function ms(value: number): string {
   return value < 100 ? value.toFixed(1) : String(Math.round(value));
 }
@@ -118,7 +135,7 @@ export function formatSummary(
   lines.push(
     `LLM calls: ${count(llm.calls)} (${plural(llm.errors, 'error')}), ` +
       `${count(llm.inputTokens)} input / ${count(llm.outputTokens)} output tokens, ` +
-      `${usd(llm.costUsd)}`,
+      cost(llm.costUsd, llm.calls, llm.callsWithoutCost, 'long'),
   );
   if (llm.models.length > 0) {
     lines.push(
@@ -133,7 +150,7 @@ export function formatSummary(
             count(model.errors),
             count(model.inputTokens),
             count(model.outputTokens),
-            usd(model.costUsd),
+            cost(model.costUsd, model.calls, model.callsWithoutCost, 'short'),
             ms(model.latencyMs.mean),
             ms(model.latencyMs.p95),
           ]),

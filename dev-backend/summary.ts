@@ -59,6 +59,11 @@ export interface LlmModelSummary {
   outputTokens: number;
   /** Sum of `sprintlens.cost.usd`. */
   costUsd: number;
+  /**
+   * Calls whose span has no `sprintlens.cost.usd` (a model without a price, a call that failed
+   * or ended before reporting usage): `costUsd` leaves them out, so it is a lower bound.
+   */
+  callsWithoutCost: number;
   /** Span durations. */
   latencyMs: LatencyStats;
 }
@@ -136,6 +141,7 @@ export interface DevSummarySnapshot extends EvaluationsSnapshot {
     inputTokens: number;
     outputTokens: number;
     costUsd: number;
+    callsWithoutCost: number;
     /** By calls, most first. */
     models: LlmModelSummary[];
   };
@@ -284,6 +290,7 @@ export class DevSummary implements BackendObserver {
       inputTokens: 0,
       outputTokens: 0,
       costUsd: 0,
+      callsWithoutCost: 0,
       latency: new LatencySketch(),
     }));
     this.patterns = new CappedMap(this.limits.patterns, (key) => ({
@@ -355,7 +362,9 @@ export class DevSummary implements BackendObserver {
     if (failed) entry.errors += 1;
     entry.inputTokens += num(attributes['gen_ai.usage.input_tokens']) ?? 0;
     entry.outputTokens += num(attributes['gen_ai.usage.output_tokens']) ?? 0;
-    entry.costUsd += num(attributes['sprintlens.cost.usd']) ?? 0;
+    const cost = num(attributes['sprintlens.cost.usd']);
+    if (cost === undefined) entry.callsWithoutCost += 1;
+    else entry.costUsd += cost;
     const duration = durationMs(span);
     if (duration !== undefined) entry.latency.add(duration);
   }
@@ -442,8 +451,9 @@ export class DevSummary implements BackendObserver {
       .values()
       .sort((a, b) => b.calls - a.calls)
       .map(({ latency, ...rest }) => ({ ...rest, latencyMs: latency.stats() }));
-    const total = (key: 'calls' | 'errors' | 'inputTokens' | 'outputTokens' | 'costUsd') =>
-      models.reduce((sum, model) => sum + model[key], 0);
+    const total = (
+      key: 'calls' | 'errors' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'callsWithoutCost',
+    ) => models.reduce((sum, model) => sum + model[key], 0);
     const severities = Object.values(this.severities);
     return {
       startedAt: new Date(this.startedAt).toISOString(),
@@ -467,6 +477,7 @@ export class DevSummary implements BackendObserver {
         inputTokens: total('inputTokens'),
         outputTokens: total('outputTokens'),
         costUsd: total('costUsd'),
+        callsWithoutCost: total('callsWithoutCost'),
         models,
       },
       logs: {

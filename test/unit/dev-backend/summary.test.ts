@@ -139,6 +139,8 @@ describe('DevSummary', () => {
     expect(spans).toEqual({ total: 25, errors: 2 });
     expect(calls).toMatchObject({ calls: 22, errors: 1, inputTokens: 2000, outputTokens: 200 });
     expect(calls.costUsd).toBeCloseTo(0.02, 10);
+    // The rate-limited call and the one without usage have no cost.
+    expect(calls.callsWithoutCost).toBe(2);
     const [openai, ...others] = calls.models;
     expect(openai).toMatchObject({ provider: 'openai', model: 'gpt-4o', calls: 20, errors: 0 });
     expect(openai?.latencyMs.mean).toBeCloseTo(105, 6);
@@ -302,8 +304,11 @@ describe('DevSummary', () => {
     expect(text).toContain('Requests: 1 (1 failed)');
     expect(text).toMatch(/traces\s+1\s+100 B\s+503 x1/);
     expect(text).toContain('injected faults: random-failure x1');
-    expect(text).toContain('LLM calls: 2 (1 error), 1,234 input / 56 output tokens, $0.000219');
-    expect(text).toMatch(/openai\s+gpt-4o-mini\s+2\s+1\s+1,234\s+56\s+\$0\.000219\s+/);
+    // The failed call has no cost: the sum is a lower bound, and says so.
+    expect(text).toContain(
+      'LLM calls: 2 (1 error), 1,234 input / 56 output tokens, $0.000219 + 1 call without a cost',
+    );
+    expect(text).toMatch(/openai\s+gpt-4o-mini\s+2\s+1\s+1,234\s+56\s+\$0\.000219 \+ 1\?\s+/);
     expect(text).toContain('Logs: 1 received, ~10 logged by the apps');
     expect(text).toContain('INFO 1 (~10)');
     expect(text).toMatch(/cache hit for key <\*>\s+INFO\s+1\s+10/);
@@ -312,5 +317,20 @@ describe('DevSummary', () => {
     expect(text).toContain('Metrics: 0 data points');
     // Plain text: no escape sequences.
     expect(text).not.toContain('\u001b[');
+  });
+
+  it('a model none of whose calls has a cost shows it as unknown, never $0', () => {
+    const summary = new DevSummary();
+    summary.addSpan(
+      span({
+        attributes: llm('aws.bedrock', 'custom-model', {
+          'gen_ai.usage.input_tokens': 10,
+          'gen_ai.usage.output_tokens': 5,
+        }),
+      }),
+    );
+    const text = formatSummary(summary.snapshot());
+    expect(text).toContain('LLM calls: 1 (0 errors), 10 input / 5 output tokens, cost unknown');
+    expect(text).toMatch(/aws\.bedrock\s+custom-model\s+1\s+0\s+10\s+5\s+unknown\s+/);
   });
 });
