@@ -136,6 +136,8 @@ export function withTelemetry(
   options: unknown,
   telemetry: GenAiTelemetry,
   streamed: boolean,
+  /** The watch of the call's streams when the caller made it (an agent's `stream()`). */
+  givenWatch?: StreamWatch,
 ): { options: unknown; watch: StreamWatch | undefined } | undefined {
   if (typeof options !== 'object' || options === null) return undefined;
   const current = (options as { experimental_telemetry?: unknown }).experimental_telemetry;
@@ -155,7 +157,7 @@ export function withTelemetry(
     return undefined;
   }
   const capture = telemetry.content !== undefined;
-  const watch = streamed ? new StreamWatch(abortSignalOf(options)) : undefined;
+  const watch = givenWatch ?? (streamed ? new StreamWatch(abortSignalOf(options)) : undefined);
   return {
     options: {
       ...options,
@@ -182,7 +184,7 @@ function telemetryOff(options: unknown): boolean {
 }
 
 /** The call's `abortSignal` option, when it is one. */
-function abortSignalOf(options: unknown): AbortSignal | undefined {
+export function abortSignalOf(options: unknown): AbortSignal | undefined {
   const signal = (options as { abortSignal?: unknown } | null | undefined)?.abortSignal;
   return signal instanceof AbortSignal ? signal : undefined;
 }

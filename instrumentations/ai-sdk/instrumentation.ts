@@ -149,7 +149,7 @@ export class AiSdkInstrumentation extends GenAiInstrumentationBase<AiSdkInstrume
       const major = Number.parseInt(version ?? '', 10);
       const wrappers = aiWrappers(Number.isFinite(major) ? major : 7, this.aiHooks());
       // The agent classes are changed in place (their prototype is the module's own).
-      if (major < 7) patchAgents(module, this.aiHooks());
+      patchAgents(module, this.aiHooks(), Number.isFinite(major) ? major : 7);
       if (types.isProxy(exports)) {
         for (const [name, wrap] of Object.entries(wrappers)) {
           if (typeof module[name] !== 'function' || originalOf(module[name]) !== undefined)

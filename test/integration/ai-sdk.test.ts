@@ -83,6 +83,11 @@ const TRACES: readonly {
     usage: times(RESPONSES, 0),
   },
   {
+    scenario: 'agent-stream-break',
+    tree: ['invoke_agent streaming_agent', '  chat agent-break-model'],
+    usage: times(RESPONSES, 0),
+  },
+  {
     scenario: 'stream-cut',
     tree: ['invoke_agent streamText', '  chat cut-model'],
     usage: times(RESPONSES, 0),
@@ -337,9 +342,14 @@ for (const variant of VARIANTS) {
     });
 
     it('streams end on every path: broken off (cancelled), cut by the server (error), aborted', () => {
-      const broken = rootOf('stream-break');
-      expect(broken.attributes['sprintlens.stream.outcome']).toBe('cancelled');
-      expect(children(spans, broken)[0]!.attributes['sprintlens.stream.outcome']).toBe('cancelled');
+      for (const scenario of ['stream-break', 'agent-stream-break']) {
+        const broken = rootOf(scenario);
+        expect(broken.attributes['sprintlens.stream.outcome'], scenario).toBe('cancelled');
+        expect(children(spans, broken)[0]!.attributes['sprintlens.stream.outcome'], scenario).toBe(
+          'cancelled',
+        );
+      }
+      expect(summary['agent-stream-break']).toEqual({ chunks: 2 });
       const cut = rootOf('stream-cut');
       expect(summary['stream-cut']).toMatchObject({ error: 'APICallError' });
       for (const s of [cut, children(spans, cut)[0]!]) {

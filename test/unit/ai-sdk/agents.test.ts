@@ -34,7 +34,7 @@ describe('ai 6 agents', () => {
   it('telemetry on with our tracer, named after the agent id; the original runs once', async () => {
     const module = agentModule();
     const original = module.ToolLoopAgent.prototype.prepareCall;
-    patchAgents(module, { telemetry: () => TELEMETRY });
+    patchAgents(module, { telemetry: () => TELEMETRY }, 6);
     const agent = new module.ToolLoopAgent({ id: 'trip_agent', model: 'm' });
     const prepared = await agent.prepareCall({ prompt: 'hi' });
     expect(prepared).toMatchObject({ id: 'trip_agent', model: 'm', prompt: 'hi' });
@@ -46,7 +46,7 @@ describe('ai 6 agents', () => {
     });
     expect(prepared.experimental_telemetry!.tracer).toBeInstanceOf(LegacyTracer);
     // Patched once, whichever name the class is exported under.
-    patchAgents(module, { telemetry: () => TELEMETRY });
+    patchAgents(module, { telemetry: () => TELEMETRY }, 6);
     unpatchAgents(module);
     expect(module.ToolLoopAgent.prototype.prepareCall).toBe(original);
   });
@@ -54,7 +54,7 @@ describe('ai 6 agents', () => {
   it('the app’s functionId, isEnabled: false or own tracer win; disabled: left alone', async () => {
     const module = agentModule();
     let telemetry: GenAiTelemetry | undefined = TELEMETRY;
-    patchAgents(module, { telemetry: () => telemetry });
+    patchAgents(module, { telemetry: () => telemetry }, 6);
     const named = new module.ToolLoopAgent({
       id: 'a',
       experimental_telemetry: { functionId: 'mine' },
@@ -81,7 +81,7 @@ describe('ai 6 agents', () => {
     module.ToolLoopAgent.prototype.prepareCall = async () => {
       throw failure;
     };
-    patchAgents(module, { telemetry: () => TELEMETRY });
+    patchAgents(module, { telemetry: () => TELEMETRY }, 6);
     await expect(new module.ToolLoopAgent({}).prepareCall({})).rejects.toBe(failure);
   });
 });
