@@ -159,10 +159,20 @@ function versions() {
 }
 
 async function callgrindSection(variants, url, inventory) {
-  // A GC that does not follow the clock: V8 otherwise sizes its heap from allocation rates per
-  // millisecond and marks incrementally from timed tasks, which callgrind and a busy machine
-  // change from run to run (±20 M instructions a run without these flags, ±1.5 M with them).
-  const gcFlags = ['--predictable-gc-schedule', '--no-incremental-marking', '--no-memory-reducer'];
+  // The garbage collector is what makes instruction counts vary from run to run: V8 sizes its
+  // heap from allocation rates per millisecond and marks incrementally from timed tasks (both
+  // follow the clock, which callgrind and a busy machine change), and a full collection that
+  // falls in one run and not in the other moves the difference by ~100 M instructions. Hence a
+  // fixed GC schedule without incremental marking, an old space large enough that no full
+  // collection falls inside the counted part, and full collections (`gc()`) just before and
+  // after it: the garbage it makes is collected in the run that made it.
+  const gcFlags = [
+    '--predictable-gc-schedule',
+    '--no-incremental-marking',
+    '--no-memory-reducer',
+    '--initial-old-space-size=512',
+    '--expose-gc',
+  ];
   const count = (variant, invokes, streams, chunks) =>
     callgrindInstructionsAsync(
       [...gcFlags, here, '--count', variant, url, invokes, streams, chunks].map(String),
@@ -484,8 +494,12 @@ async function countingChild(variant, url, invokes, streams, chunks, what) {
   // Exports when a batch is full, never on a timer (callgrind slows the clock's work).
   const bench = setUp(variant, url, { scheduledDelayMillis: 3_600_000 });
   await warmUp(bench, COUNT_WARM_INVOKES, COUNT_WARM_STREAMS);
+  // Full collections before and after the counted part (under callgrind, see callgrindSection):
+  // its garbage is all collected in the run that made it, at the same points in every run.
+  globalThis.gc?.();
   for (let i = 0; i < invokes; i++) await bench.invoke();
   for (let i = 0; i < streams; i++) await bench.stream(chunks);
+  globalThis.gc?.();
   const inventory = what === 'inventory' ? await bench.inventory() : undefined;
   await bench.shutdown();
   process.stdout.write(JSON.stringify({ variant, inventory }) + '\n');
