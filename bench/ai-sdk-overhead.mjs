@@ -30,12 +30,17 @@
 //        (BENCH_VARIANTS=sprintlens-off,aisdk-otel-off limits the variants; baseline always runs)
 /* global setImmediate */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { callgrindInstructionsAsync } from './callgrind.mjs';
-import { cpuRounds, cpuTable, instructionsTable, spanInventory } from './overhead-common.mjs';
+import {
+  cpuRounds,
+  cpuTable,
+  instructionsTable,
+  spanInventory,
+  startChatCompletionsServer,
+} from './overhead-common.mjs';
 import {
   benchDir,
   benchTelemetry,
@@ -101,7 +106,7 @@ async function main(argv) {
   const variants = Object.keys(VARIANTS).filter(
     (v) => v === 'baseline' || only === undefined || only.includes(v),
   );
-  const server = await startServer();
+  const server = await startChatCompletionsServer();
   const url = `http://127.0.0.1:${server.address().port}`;
   console.log(versions());
   console.log('');
@@ -200,58 +205,6 @@ function ratioTable(variants, timing, counts) {
 }
 
 // ---------------------------------------------------------------- server
-
-// Chat Completions as JSON, or as SSE of `x-bench-chunks` chunks then the usage chunk (the AI
-// SDK always asks streams for their usage).
-function startServer() {
-  const reply = JSON.stringify({
-    id: 'chatcmpl-bench',
-    object: 'chat.completion',
-    created: 1700000000,
-    model: 'gpt-4o-mini',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: 'Hello there.', refusal: null },
-        logprobs: null,
-        finish_reason: 'stop',
-      },
-    ],
-    usage: { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 },
-  });
-  const streams = new Map();
-  const streamText = (n) => {
-    let text = '';
-    for (let i = 0; i < n; i++) {
-      text += `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"w${i} "},"logprobs":null,"finish_reason":${i === n - 1 ? '"stop"' : 'null'}}],"usage":null}\n\n`;
-    }
-    text += `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":${n},"total_tokens":${20 + n}}}\n\n`;
-    return text + 'data: [DONE]\n\n';
-  };
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      if (JSON.parse(body).stream !== true) {
-        res.writeHead(200, {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(reply),
-        });
-        res.end(reply);
-        return;
-      }
-      const n = Number(req.headers['x-bench-chunks'] ?? 10);
-      if (!streams.has(n)) streams.set(n, streamText(n));
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(streams.get(n));
-    });
-  });
-  // Keep idle connections open: under callgrind the client is slow enough for the default
-  // 5-second keep-alive timeout to close a socket it is about to reuse.
-  server.keepAliveTimeout = 0;
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 // ---------------------------------------------------------------- children
 

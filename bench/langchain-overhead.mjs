@@ -36,12 +36,17 @@
 //        in separate runs can be compared)
 /* global setImmediate */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callgrindInstructionsAsync } from './callgrind.mjs';
-import { cpuRounds, cpuTable, instructionsTable, spanInventory } from './overhead-common.mjs';
+import {
+  cpuRounds,
+  cpuTable,
+  instructionsTable,
+  spanInventory,
+  startChatCompletionsServer,
+} from './overhead-common.mjs';
 import {
   benchDir,
   benchTelemetry,
@@ -86,7 +91,7 @@ else if (process.argv[2] === '--count') {
   await countingChild(variant, url, Number(invokes), Number(streams), Number(chunks), what);
 } else if (process.argv[2] === '--serve') {
   // Only the server, for profiling one child by hand (see docs/performance.md).
-  const server = await startServer();
+  const server = await startChatCompletionsServer();
   console.log(`http://127.0.0.1:${server.address().port}`);
 } else await main(process.argv.slice(2));
 
@@ -111,7 +116,7 @@ async function main(argv) {
   }
   const only = process.env.BENCH_VARIANTS?.split(',');
   const variants = Object.keys(VARIANTS).filter((v) => only === undefined || only.includes(v));
-  const server = await startServer();
+  const server = await startChatCompletionsServer();
   const url = `http://127.0.0.1:${server.address().port}`;
   console.log(versions());
   console.log('');
@@ -248,63 +253,6 @@ function ratioTable(variants, timing, counts) {
 }
 
 // ---------------------------------------------------------------- server
-
-// Chat completions as JSON, or as SSE of `x-bench-chunks` chunks (then the usage chunk when
-// `stream_options.include_usage` is set, as the real API does).
-function startServer() {
-  const reply = JSON.stringify({
-    id: 'chatcmpl-bench',
-    object: 'chat.completion',
-    created: 1700000000,
-    model: 'gpt-4o-mini',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: 'Hello there.', refusal: null },
-        logprobs: null,
-        finish_reason: 'stop',
-      },
-    ],
-    usage: { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 },
-  });
-  const streams = new Map();
-  const streamText = (n, usage) => {
-    let text = '';
-    for (let i = 0; i < n; i++) {
-      text += `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"w${i} "},"logprobs":null,"finish_reason":${i === n - 1 ? '"stop"' : 'null'}}]${usage ? ',"usage":null' : ''}}\n\n`;
-    }
-    if (usage) {
-      text += `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":${n},"total_tokens":${20 + n}}}\n\n`;
-    }
-    return text + 'data: [DONE]\n\n';
-  };
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      const request = JSON.parse(body);
-      if (request.stream !== true) {
-        res.writeHead(200, {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(reply),
-        });
-        res.end(reply);
-        return;
-      }
-      const n = Number(req.headers['x-bench-chunks'] ?? 10);
-      const usage = request.stream_options?.include_usage === true;
-      const key = `${n}/${usage}`;
-      if (!streams.has(key)) streams.set(key, streamText(n, usage));
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(streams.get(key));
-    });
-  });
-  // One connection for the whole child, however slow callgrind makes it: a reconnect after an
-  // idle pause (5 s by default, client and server) would be counted as the workload's.
-  server.keepAliveTimeout = 600_000;
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 // ---------------------------------------------------------------- children
 

@@ -1,7 +1,9 @@
-// What the per-call/per-chunk overhead benchmarks (ai-sdk, langchain) share: their CPU rounds, and
-// their Markdown tables of the spans each variant emits, CPU time and instruction counts, each
-// with the added cost over the `baseline` variant. `unit` names what one operation is (`call`, `invoke`): the key of the
-// per-operation figure in each variant's measures and the word in the column headers.
+// What the per-call/per-chunk overhead benchmarks (ai-sdk, langchain) share: their local Chat
+// Completions server, their CPU rounds, and their Markdown tables of the spans each variant
+// emits, CPU time and instruction counts, each with the added cost over the `baseline` variant.
+// `unit` names what one operation is (`call`, `invoke`): the key of the per-operation figure in
+// each variant's measures and the word in the column headers.
+import { createServer } from 'node:http';
 import { formatMicros as fmt, median, runJsonChild } from './llm-bench-support.mjs';
 
 const count = (n) => Math.round(n).toLocaleString('en-US');
@@ -89,4 +91,64 @@ export async function cpuRounds({ variants, url, rounds, script, unit }) {
     };
   }
   return out;
+}
+
+/**
+ * A local OpenAI Chat Completions server: JSON, or SSE of `x-bench-chunks` chunks (then the usage
+ * chunk when `stream_options.include_usage` is set, as the real API does; the AI SDK always sets
+ * it). Resolves with the listening server.
+ */
+export function startChatCompletionsServer() {
+  const reply = JSON.stringify({
+    id: 'chatcmpl-bench',
+    object: 'chat.completion',
+    created: 1700000000,
+    model: 'gpt-4o-mini',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'Hello there.', refusal: null },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
+    usage: { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 },
+  });
+  const streams = new Map();
+  const streamText = (n, usage) => {
+    let text = '';
+    for (let i = 0; i < n; i++) {
+      text += `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"w${i} "},"logprobs":null,"finish_reason":${i === n - 1 ? '"stop"' : 'null'}}]${usage ? ',"usage":null' : ''}}\n\n`;
+    }
+    if (usage) {
+      text += `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":${n},"total_tokens":${20 + n}}}\n\n`;
+    }
+    return text + 'data: [DONE]\n\n';
+  };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const request = JSON.parse(body);
+      if (request.stream !== true) {
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(reply),
+        });
+        res.end(reply);
+        return;
+      }
+      const n = Number(req.headers['x-bench-chunks'] ?? 10);
+      const usage = request.stream_options?.include_usage === true;
+      const key = `${n}/${usage}`;
+      if (!streams.has(key)) streams.set(key, streamText(n, usage));
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(streams.get(key));
+    });
+  });
+  // One connection for the whole child, however slow callgrind makes it: a reconnect after an
+  // idle pause (5 s by default, client and server) would be counted as the workload's.
+  server.keepAliveTimeout = 600_000;
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
